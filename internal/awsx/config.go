@@ -1,0 +1,101 @@
+// Package awsx builds the one aws.Config every jitsictl flow uses, from a laptop
+// (profile, SSO) or from GitHub Actions (OIDC credentials in the environment),
+// and explains credential failures in terms a user can act on.
+package awsx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+)
+
+// Settings are the user's choices; empty fields fall back to the standard
+// AWS environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL) and shared config.
+type Settings struct {
+	Profile string
+	Region  string
+	Getenv  func(string) string
+}
+
+// DefaultRegion is used when neither a flag, the environment nor the profile names one.
+const DefaultRegion = "us-east-1"
+
+// Load resolves the configuration. It validates the region before any call so
+// a typo fails at once instead of as a DNS error deep inside a flow.
+func Load(ctx context.Context, s Settings) (aws.Config, error) {
+	getenv := s.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	region := firstNonEmpty(s.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
+	if region != "" {
+		if err := ValidateRegion(region); err != nil {
+			return aws.Config{}, err
+		}
+	}
+	var opts []func(*config.LoadOptions) error
+	if s.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(s.Profile))
+	}
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, Explain(err, s.profile(getenv))
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	} else if err := ValidateRegion(cfg.Region); err != nil {
+		return aws.Config{}, err
+	}
+	return cfg, nil
+}
+
+func (s Settings) profile(getenv func(string) string) string {
+	return firstNonEmpty(s.Profile, getenv("AWS_PROFILE"), "default")
+}
+
+// ProfileName is the profile a user should log in with, for messages.
+func (s Settings) ProfileName() string {
+	getenv := s.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return s.profile(getenv)
+}
+
+// Explain turns credential errors into an actionable message. An expired SSO
+// session is the most common laptop failure; the fix is one exact command.
+func Explain(err error, profile string) error {
+	if err == nil {
+		return nil
+	}
+	var tokenErr *ssocreds.InvalidTokenError
+	msg := err.Error()
+	if errors.As(err, &tokenErr) || strings.Contains(msg, "SSO session has expired") ||
+		strings.Contains(msg, "refresh cached SSO token") || strings.Contains(msg, "failed to read cached SSO token") {
+		return fmt.Errorf("AWS SSO session for profile %q has expired or was never started: run `aws sso login --profile %s`: %w", profile, profile, err)
+	}
+	if strings.Contains(msg, "failed to get shared config profile") {
+		return fmt.Errorf("AWS profile %q is not in ~/.aws/config: check --profile / AWS_PROFILE, or run `aws configure sso --profile %s`: %w", profile, profile, err)
+	}
+	if strings.Contains(msg, "no EC2 IMDS role found") || strings.Contains(msg, "failed to retrieve credentials") {
+		return fmt.Errorf("no AWS credentials found: set AWS_PROFILE (then `aws sso login --profile <p>`), or in GitHub Actions use aws-actions/configure-aws-credentials with an OIDC role: %w", err)
+	}
+	return err
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,213 @@
+// Package cli is jitsictl's command tree: it turns flags, the environment and
+// Action inputs into settings, picks the Reporter face, and hands over to the
+// capability packages. One file per command; each registers itself in init.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/spf13/cobra"
+
+	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/report"
+)
+
+// Exit codes, documented in docs/cli.md.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // the command ran and something failed (a check, a wait, an apply)
+	ExitUsage   = 2 // bad input: nothing was touched
+)
+
+// Env is everything the process gives a command, injected so tests can run
+// the real command tree in-process.
+type Env struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	// TTY says stderr is a terminal (progress is drawn in place).
+	TTY bool
+}
+
+// App holds the global settings and builds shared clients once per command.
+type App struct {
+	Env
+	Dir           string
+	Profile       string
+	Region        string
+	Output        string
+	BackendConfig string
+	ConfigFile    string
+
+	Reporter report.Reporter
+	awsCfg   *aws.Config
+}
+
+// usageError marks bad input, so Run exits with ExitUsage before touching anything.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+// Usagef returns a bad-input error.
+func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// failedError says the command already reported its failure (e.g. a FAIL row);
+// Run exits 1 without printing it again.
+type failedError struct{ msg string }
+
+func (f failedError) Error() string { return f.msg }
+
+// commands are registered by each command file's init.
+var commands []func(*App) *cobra.Command
+
+func register(f func(*App) *cobra.Command) { commands = append(commands, f) }
+
+// Run executes one jitsictl invocation and returns its exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	app := &App{Env: env}
+	root := app.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if app.Reporter != nil {
+		if cerr := app.Reporter.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	if err == nil {
+		return ExitOK
+	}
+	var ue usageError
+	var fe failedError
+	switch {
+	case errors.As(err, &fe):
+		return ExitFailure
+	case errors.As(err, &ue) || isCobraUsage(err):
+		fmt.Fprintf(env.Stderr, "jitsictl: %v\nRun 'jitsictl --help' for usage.\n", err)
+		return ExitUsage
+	}
+	if app.Reporter != nil {
+		app.Reporter.Errorf("%v", err)
+	} else {
+		fmt.Fprintf(env.Stderr, "jitsictl: %v\n", err)
+	}
+	return ExitFailure
+}
+
+// isCobraUsage recognises cobra's own parse errors (unknown command or flag, missing value).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *App) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "jitsictl",
+		Short: "Run a self-hosted Jitsi Meet on AWS that costs next to nothing while idle",
+		Long: `jitsictl runs a self-hosted Jitsi Meet on AWS. While idle only storage and
+parameters exist; a session creates an on-demand Network Load Balancer and a
+Fargate task, verifies them and prices them, and closing it removes them again.
+
+Every flow runs the same from a laptop (AWS profile or SSO) and from GitHub
+Actions (OIDC credentials in the environment).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.setup(cmd)
+		},
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	f := root.PersistentFlags()
+	f.StringVar(&a.Dir, "dir", "terraform", "Terraform root of the stack")
+	f.StringVar(&a.Profile, "profile", "", "AWS profile (default: $AWS_PROFILE or the default chain)")
+	f.StringVar(&a.Region, "region", "", "AWS region (default: $AWS_REGION, the profile's region, or us-east-1)")
+	f.StringVar(&a.Output, "output", "", "output format: text or json (default text; GitHub Actions annotations when GITHUB_ACTIONS=true)")
+	f.StringVar(&a.BackendConfig, "backend-config", "", "partial S3 backend configuration file for terraform init (default: <dir>/backend.hcl when it exists)")
+	for _, c := range commands {
+		root.AddCommand(c(a))
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	return root
+}
+
+// setup validates global flags and picks the Reporter face, before any command touches anything.
+func (a *App) setup(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("dir") && strings.TrimSpace(a.Dir) == "" {
+		return Usagef("--dir is empty: give the folder of the Terraform stack (default terraform)")
+	}
+	if a.Region != "" {
+		if err := awsx.ValidateRegion(a.Region); err != nil {
+			return usageError{err}
+		}
+	}
+	format := report.Format(a.Output)
+	switch {
+	case a.Output == "" && a.Getenv("GITHUB_ACTIONS") == "true":
+		format = report.FormatActions
+	case a.Output == "" || a.Output == "text":
+		format = report.FormatText
+	case a.Output == "json":
+	default:
+		return Usagef("--output %q: use text or json", a.Output)
+	}
+	r, err := report.New(report.Options{Format: format, Stdout: a.Stdout, Stderr: a.Stderr, Getenv: a.Getenv, TTY: a.TTY})
+	if err != nil {
+		return usageError{err}
+	}
+	a.Reporter = r
+	return nil
+}
+
+// StackDir checks that --dir is a Terraform root and returns its absolute path.
+func (a *App) StackDir() (string, error) {
+	abs, err := filepath.Abs(a.Dir)
+	if err != nil {
+		return "", Usagef("--dir %q: %v", a.Dir, err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil || !st.IsDir() {
+		return "", Usagef("Terraform root %q does not exist: pass --dir with the folder holding the stack's .tf files (default terraform)", a.Dir)
+	}
+	tfs, _ := filepath.Glob(filepath.Join(abs, "*.tf"))
+	if len(tfs) == 0 {
+		return "", Usagef("Terraform root %q has no .tf files: pass --dir with the folder holding the stack (default terraform)", a.Dir)
+	}
+	return abs, nil
+}
+
+// AWS returns the shared aws.Config, loading it on first use.
+func (a *App) AWS(ctx context.Context) (aws.Config, error) {
+	if a.awsCfg != nil {
+		return *a.awsCfg, nil
+	}
+	cfg, err := awsx.Load(ctx, a.awsSettings())
+	if err != nil {
+		return aws.Config{}, err
+	}
+	a.awsCfg = &cfg
+	return cfg, nil
+}
+
+func (a *App) awsSettings() awsx.Settings {
+	return awsx.Settings{Profile: a.Profile, Region: a.Region, Getenv: a.Getenv}
+}
+
+// Failed ends a command whose failure the Reporter has already shown.
+func Failed(format string, args ...any) error { return failedError{fmt.Sprintf(format, args...)} }
