@@ -1,0 +1,173 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fastSTUN keeps silent-path tests short; loopback answers in microseconds.
+var fastSTUN = STUNOptions{Attempts: 2, Timeout: 150 * time.Millisecond}
+
+func TestSTUNAgainstCoturnIsPass(t *testing.T) {
+	t.Parallel()
+	addr := startCoturn(t)
+	r := STUN(context.Background(), addr, STUNOptions{Attempts: 3, Timeout: time.Second})
+	if r.Status != Pass || !strings.Contains(r.Reason, "Binding Success") || !strings.Contains(r.Reason, "127.0.0.1:") {
+		t.Fatalf("coturn: got %+v, want PASS with the mapped address", r)
+	}
+}
+
+func TestSTUNClosedPortIsFail(t *testing.T) {
+	t.Parallel()
+	r := STUN(context.Background(), closedUDPAddr(t), fastSTUN)
+	if r.Status != Fail || !strings.Contains(r.Reason, "ICMP port unreachable") {
+		t.Fatalf("closed UDP port: got %+v, want FAIL from ICMP", r)
+	}
+}
+
+// A bound socket that reads and never answers is exactly what JVB is to a
+// stranger's STUN request.
+func TestSTUNSilentSocketIsUnconfirmed(t *testing.T) {
+	t.Parallel()
+	addr, got := silentUDP(t)
+	r := STUN(context.Background(), addr, fastSTUN)
+	if r.Status != Unconfirmed || !strings.Contains(r.Reason, "no answer to 2 STUN Binding Requests") {
+		t.Fatalf("silent socket: got %+v, want UNCONFIRMED", r)
+	}
+	if n := got(); n != 2 {
+		t.Fatalf("silent socket received %d datagrams, want 2 (one per attempt)", n)
+	}
+}
+
+func TestSTUNNonSTUNReplyIsWarn(t *testing.T) {
+	t.Parallel()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			_, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			pc.WriteTo([]byte("hello, not STUN"), from)
+		}
+	}()
+	r := STUN(context.Background(), pc.LocalAddr().String(), fastSTUN)
+	if r.Status != Warn || !strings.Contains(r.Reason, "non-STUN") {
+		t.Fatalf("echoing non-STUN server: got %+v, want WARN", r)
+	}
+}
+
+func TestSTUNHonoursContext(t *testing.T) {
+	t.Parallel()
+	addr, _ := silentUDP(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	r := STUN(ctx, addr, STUNOptions{Attempts: 10, Timeout: 5 * time.Second})
+	if el := time.Since(start); el > 2*time.Second {
+		t.Fatalf("STUN ran %s past a 100ms context", el)
+	}
+	if r.Status != Unconfirmed {
+		t.Fatalf("cancelled silent probe: got %+v, want UNCONFIRMED", r)
+	}
+}
+
+// TestSTUNDroppedInNetns builds a real filtered path: a network namespace
+// created for the test, where the same closed port first answers with ICMP
+// (FAIL) and, once an nftables rule drops UDP to it, goes silent
+// (UNCONFIRMED). The probe's socket is created inside the namespace.
+func TestSTUNDroppedInNetns(t *testing.T) {
+	t.Parallel()
+	ns := newNetns(t)
+	const port = 10000
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+
+	before := inNetns(t, ns, func() Result { return STUN(context.Background(), addr, fastSTUN) })
+	if before.Status != Fail {
+		t.Fatalf("closed port in namespace before the DROP rule: got %+v, want FAIL", before)
+	}
+	ns.run(t, "nft", "add", "table", "inet", "jitsictl")
+	ns.run(t, "nft", "add", "chain", "inet", "jitsictl", "input", "{", "type", "filter", "hook", "input", "priority", "0", ";", "}")
+	ns.run(t, "nft", "add", "rule", "inet", "jitsictl", "input", "udp", "dport", fmt.Sprint(port), "drop")
+	after := inNetns(t, ns, func() Result { return STUN(context.Background(), addr, fastSTUN) })
+	if after.Status != Unconfirmed {
+		t.Fatalf("dropped port in namespace: got %+v, want UNCONFIRMED", after)
+	}
+}
+
+func closedUDPAddr(t *testing.T) string {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	return addr
+}
+
+// silentUDP binds a loopback UDP socket that reads everything and answers
+// nothing; the returned func reports how many datagrams it received.
+func silentUDP(tb testing.TB) (string, func() int) {
+	tb.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	count := make(chan int, 1)
+	count <- 0
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			if _, _, err := pc.ReadFrom(buf); err != nil {
+				return
+			}
+			count <- <-count + 1
+		}
+	}()
+	tb.Cleanup(func() { pc.Close() })
+	return pc.LocalAddr().String(), func() int { n := <-count; count <- n; return n }
+}
+
+// startCoturn runs Debian's coturn as a STUN-only server on a free loopback
+// port and waits until it answers.
+func startCoturn(tb testing.TB) string {
+	tb.Helper()
+	bin, err := exec.LookPath("turnserver")
+	if err != nil {
+		tb.Fatalf("turnserver (coturn) is not installed; install it with: sudo apt-get install -y coturn")
+	}
+	addr := closedUDPAddr(tb.(*testing.T))
+	_, port, _ := net.SplitHostPort(addr)
+	dir := tb.TempDir()
+	cmd := exec.Command(bin, "-n", "--stun-only", "--no-tls", "--no-dtls", "--no-tcp", "--no-cli",
+		"--listening-ip=127.0.0.1", "--listening-port="+port,
+		"--pidfile="+filepath.Join(dir, "pid"), "--db="+filepath.Join(dir, "turndb"),
+		"--log-file="+filepath.Join(dir, "turn.log"), "--simple-log", "--no-stdout-log")
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("starting turnserver: %v", err)
+	}
+	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if r := STUN(context.Background(), addr, STUNOptions{Attempts: 1, Timeout: 200 * time.Millisecond}); r.Status == Pass {
+			return addr
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "turn.log"))
+	tb.Fatalf("turnserver did not answer STUN on %s within 10s; its log:\n%s", addr, log)
+	return ""
+}
