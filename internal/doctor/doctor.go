@@ -1,0 +1,225 @@
+// Package doctor checks, before any flow runs, that everything it needs is in
+// place: AWS identity, Terraform, the state backend, initialisation and the
+// stack's outputs. Each failed check carries the exact fix.
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/hashicorp/go-version"
+)
+
+// Status of one check.
+type Status string
+
+const (
+	Pass Status = "PASS"
+	Fail Status = "FAIL"
+)
+
+// Check is one row of the doctor's table.
+type Check struct {
+	Name     string        `json:"name"`
+	Status   Status        `json:"status"`
+	Detail   string        `json:"detail"`
+	Fix      string        `json:"fix,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Identity is the STS call doctor needs.
+type Identity interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+// Bucket is the S3 call doctor needs.
+type Bucket interface {
+	HeadBucket(context.Context, *s3.HeadBucketInput, ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+}
+
+// Terraform is what doctor asks of the Terraform wrapper.
+type Terraform interface {
+	Version(ctx context.Context) (string, error)
+	Outputs(ctx context.Context) (map[string]json.RawMessage, error)
+}
+
+// Deps are the edges doctor talks to; a nil AWS edge means credentials could not be loaded.
+type Deps struct {
+	Identity  Identity
+	Bucket    Bucket
+	Terraform Terraform
+	// AWSErr is why the AWS config could not be loaded, if it could not.
+	AWSErr error
+	// Dir is the Terraform root; BackendConfig the -backend-config file used to init it.
+	Dir           string
+	BackendConfig string
+}
+
+// MinTerraform is the oldest Terraform with write-only arguments (value_wo),
+// which keep the stack's secrets out of state.
+var MinTerraform = version.Must(version.NewVersion("1.11.0"))
+
+// RequiredOutputs are the stack outputs every flow reads.
+var RequiredOutputs = []string{"cluster_name", "service_name", "bucket_name", "advertise_ips_parameter_name", "subnet_ids", "security_group_id"}
+
+// Run performs every check in order; it never stops early, so one run shows every problem.
+func Run(ctx context.Context, d Deps) []Check {
+	var checks []Check
+	timed := func(name string, f func() (string, string, error)) bool {
+		start := time.Now()
+		detail, fix, err := f()
+		c := Check{Name: name, Status: Pass, Detail: detail, Duration: time.Since(start)}
+		if err != nil {
+			c.Status, c.Detail, c.Fix = Fail, err.Error(), fix
+		}
+		checks = append(checks, c)
+		return err == nil
+	}
+
+	timed("AWS identity", func() (string, string, error) {
+		if d.AWSErr != nil {
+			return "", fixForAWS(d.AWSErr), d.AWSErr
+		}
+		out, err := d.Identity.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return "", fixForAWS(err), err
+		}
+		return fmt.Sprintf("%s (account %s)", aws.ToString(out.Arn), aws.ToString(out.Account)), "", nil
+	})
+
+	timed("Terraform >= 1.11", func() (string, string, error) {
+		const fix = "install Terraform 1.11 or newer: https://developer.hashicorp.com/terraform/install"
+		if d.Terraform == nil {
+			return "", fix, errors.New("terraform not found on PATH")
+		}
+		v, err := d.Terraform.Version(ctx)
+		if err != nil {
+			return "", fix, err
+		}
+		got, err := version.NewVersion(v)
+		if err != nil {
+			return "", fix, fmt.Errorf("cannot read terraform version %q: %w", v, err)
+		}
+		if got.LessThan(MinTerraform) {
+			return "", fix, fmt.Errorf("terraform %s is too old: jitsictl needs write-only arguments (1.11+) to keep secrets out of state", got)
+		}
+		return "terraform " + got.String(), "", nil
+	})
+
+	backend, berr := ReadBackend(d.Dir)
+	initFix := fmt.Sprintf("run `terraform -chdir=%s init -backend-config=%s`", d.Dir, orDefault(d.BackendConfig, "backend.hcl"))
+	inited := timed("Terraform initialised", func() (string, string, error) {
+		if berr != nil {
+			return "", initFix, berr
+		}
+		return fmt.Sprintf("S3 backend s3://%s/%s", backend.Bucket, backend.Key), "", nil
+	})
+
+	timed("State backend reachable", func() (string, string, error) {
+		if !inited {
+			return "", initFix, errors.New("backend unknown until Terraform is initialised")
+		}
+		if d.AWSErr != nil {
+			return "", fixForAWS(d.AWSErr), fmt.Errorf("no AWS credentials: %w", d.AWSErr)
+		}
+		if _, err := d.Bucket.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(backend.Bucket)}); err != nil {
+			return "", fmt.Sprintf("create the state bucket (terraform/bootstrap) or fix `bucket` in %s", orDefault(d.BackendConfig, "backend.hcl")),
+				fmt.Errorf("state bucket %q: %w", backend.Bucket, err)
+		}
+		return "bucket " + backend.Bucket + " answers", "", nil
+	})
+
+	timed("Stack outputs readable", func() (string, string, error) {
+		const fix = "apply the stack first: `jitsictl deploy apply` (or `terraform apply`)"
+		if !inited {
+			return "", initFix, errors.New("outputs unknown until Terraform is initialised")
+		}
+		if d.Terraform == nil {
+			return "", fix, errors.New("terraform not available")
+		}
+		outs, err := d.Terraform.Outputs(ctx)
+		if err != nil {
+			return "", fix, err
+		}
+		var missing []string
+		for _, k := range RequiredOutputs {
+			if _, ok := outs[k]; !ok {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			return "", fix, fmt.Errorf("missing outputs: %s", strings.Join(missing, ", "))
+		}
+		return fmt.Sprintf("%d outputs", len(outs)), "", nil
+	})
+	return checks
+}
+
+// Failed reports whether any check failed.
+func Failed(cs []Check) bool {
+	for _, c := range cs {
+		if c.Status == Fail {
+			return true
+		}
+	}
+	return false
+}
+
+// Backend is the S3 backend an initialised root points at.
+type Backend struct {
+	Bucket, Key, Region string
+}
+
+// ReadBackend reads the backend that `terraform init` recorded in
+// .terraform/terraform.tfstate, without running Terraform.
+func ReadBackend(dir string) (Backend, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ".terraform", "terraform.tfstate"))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return Backend{}, fmt.Errorf("%s is not initialised (no .terraform/terraform.tfstate)", dir)
+		}
+		return Backend{}, err
+	}
+	var st struct {
+		Backend *struct {
+			Type   string         `json:"type"`
+			Config map[string]any `json:"config"`
+		} `json:"backend"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return Backend{}, fmt.Errorf("read %s/.terraform/terraform.tfstate: %w", dir, err)
+	}
+	if st.Backend == nil || st.Backend.Type != "s3" {
+		return Backend{}, fmt.Errorf("%s is initialised without the S3 backend: state would be local and unlocked", dir)
+	}
+	str := func(k string) string { s, _ := st.Backend.Config[k].(string); return s }
+	be := Backend{Bucket: str("bucket"), Key: str("key"), Region: str("region")}
+	if be.Bucket == "" {
+		return Backend{}, fmt.Errorf("%s: S3 backend has no bucket configured", dir)
+	}
+	return be, nil
+}
+
+func fixForAWS(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "run `aws sso login"); i >= 0 {
+		return "`" + strings.SplitN(msg[i+5:], "`", 2)[0] + "`"
+	}
+	return "set AWS credentials: `aws sso login --profile <p>` on a laptop, or an OIDC role in GitHub Actions; check AWS_PROFILE/AWS_REGION"
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,152 @@
+// Package emulator runs moto_server, the AWS API emulator, on a loopback port.
+// The demo uses it to show a whole session without an AWS account, and the
+// test bed uses the same code, so what the demo does is what the tests check.
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// Moto is a running moto_server.
+type Moto struct {
+	URL  string
+	cmd  *exec.Cmd
+	logs bytes.Buffer
+	done chan struct{}
+}
+
+// InstallHint is the one message a user gets when moto is missing.
+const InstallHint = "moto_server not found on PATH: install the AWS emulator with `pip install 'moto[server]==5.2.1'`"
+
+// Start launches moto_server on a free loopback port and waits until it answers.
+func Start(ctx context.Context) (*Moto, error) {
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		return nil, errors.New(InstallHint)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	m := &Moto{URL: "http://127.0.0.1:" + strconv.Itoa(port), done: make(chan struct{})}
+	m.cmd = exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	m.cmd.Stdout, m.cmd.Stderr = &m.logs, &m.logs
+	// Its own process group, so Stop also ends the workers it forks.
+	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := m.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start moto_server: %w", err)
+	}
+	go func() { _ = m.cmd.Wait(); close(m.done) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if err := m.ping(ctx); err == nil {
+			return m, nil
+		}
+		select {
+		case <-m.done:
+			return nil, fmt.Errorf("moto_server exited during start: %s", lastLines(m.logs.String()))
+		case <-ctx.Done():
+			m.Stop()
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			m.Stop()
+			return nil, fmt.Errorf("moto_server did not answer on %s within 60 s: %s", m.URL, lastLines(m.logs.String()))
+		}
+	}
+}
+
+func (m *Moto) ping(ctx context.Context) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.URL+"/moto-api/data.json", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("moto answered %s", resp.Status)
+	}
+	return nil
+}
+
+// Stop ends moto and every process it started.
+func (m *Moto) Stop() {
+	if m == nil || m.cmd == nil || m.cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-m.done:
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
+		<-m.done
+	}
+}
+
+// Reset forgets every resource (between tests).
+func (m *Moto) Reset(ctx context.Context) error { return m.post(ctx, "/moto-api/reset", "") }
+
+// ManualECSTasks stops moto from walking tasks RUNNING→STOPPED on each describe:
+// with it, a task stays in the state RunTask/StopTask put it in, as on ECS.
+func (m *Moto) ManualECSTasks(ctx context.Context) error {
+	return m.post(ctx, "/moto-api/state-manager/set-transition",
+		`{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000}}`)
+}
+
+func (m *Moto) post(ctx context.Context, path, body string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.URL+path, bytes.NewBufferString(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("moto %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("moto %s: %s: %s", path, resp.Status, b)
+	}
+	return nil
+}
+
+// Env is the environment that points the AWS SDK, the AWS CLI and
+// Terraform's provider and S3 backend at this emulator.
+func (m *Moto) Env() []string {
+	return []string{
+		"AWS_ENDPOINT_URL=" + m.URL,
+		"AWS_ACCESS_KEY_ID=test",
+		"AWS_SECRET_ACCESS_KEY=test",
+		"AWS_SESSION_TOKEN=",
+		"AWS_REGION=us-east-1",
+		"AWS_DEFAULT_REGION=us-east-1",
+		"AWS_PROFILE=",
+		"AWS_EC2_METADATA_DISABLED=true",
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func lastLines(s string) string {
+	if len(s) > 2000 {
+		s = s[len(s)-2000:]
+	}
+	return s
+}
+
