@@ -1,0 +1,211 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// OpenOptions are the user's choices for a new session.
+type OpenOptions struct {
+	Hours    int
+	OpenedBy string
+	RunURL   string
+}
+
+// ErrBusy means another live run holds the record.
+var ErrBusy = errors.New("session is busy")
+
+// Open opens a session, or resumes one whose opener crashed, or returns the
+// session that is already open. On failure it closes what it created.
+func (m *Manager) Open(ctx context.Context, o OpenOptions) (Record, error) {
+	if err := ValidateHours(o.Hours); err != nil {
+		return Record{}, err
+	}
+	j, existing, err := m.claimForOpen(ctx, o)
+	if err != nil || existing != nil {
+		if existing != nil {
+			return *existing, nil
+		}
+		return Record{}, err
+	}
+	stop := make(chan struct{})
+	go j.heartbeat(ctx, stop)
+	err = m.openSteps(ctx, j, o)
+	close(stop)
+	if errors.Is(err, errCrash) {
+		return j.snapshot(), err
+	}
+	if err != nil {
+		return j.snapshot(), m.rollback(ctx, j, err)
+	}
+	return j.snapshot(), nil
+}
+
+// claimForOpen takes the record for this run. It returns an existing open
+// session instead when there is one (two concurrent opens give one session).
+func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *Record, error) {
+	deadline := m.now().Add(m.Limits.NLB + m.Limits.Targets + time.Minute)
+	for {
+		v, err := m.Store.Load(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		now := m.now()
+		fresh := Record{
+			State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours,
+			Owner: m.Owner, LeaseUntil: now.Add(m.Limits.Lease),
+		}
+		switch {
+		case v.State == StateOpen && now.Before(v.ExpiresAt):
+			m.Reporter.Infof("a session is already open until %s: %s", v.ExpiresAt.Format(time.RFC3339), v.URL)
+			return nil, &v.Record, nil
+		case (v.State == StateOpening || v.State == StateClosing) && now.Before(v.LeaseUntil) && v.Owner != m.Owner:
+			if v.State == StateClosing {
+				return nil, nil, fmt.Errorf("%w: a close by %s is running; open again after it finishes", ErrBusy, v.Owner)
+			}
+			if now.After(deadline) {
+				return nil, nil, fmt.Errorf("%w: another open by %s has not finished in time", ErrBusy, v.Owner)
+			}
+			m.Reporter.Wait("the open already running ("+v.Owner+")", string(v.State), 0, deadline.Sub(now))
+			if err := sleep(ctx, 2*time.Second); err != nil {
+				return nil, nil, err
+			}
+			continue
+		case v.State == StateOpening || v.State == StateOpen:
+			// A crashed open (lease lapsed), or an open session past expiry
+			// that reap has not closed yet: resume it under our lease.
+			m.Reporter.Infof("resuming the session opened by %s (state %s, last steps recorded: %d)", v.OpenedBy, v.State, len(v.Steps))
+			fresh.Steps = v.Steps
+			fresh.Addresses, fresh.TaskIP = v.Addresses, v.TaskIP
+		case v.State == StateClosing:
+			return nil, nil, fmt.Errorf("%w: an interrupted close (by %s) left the session half closed; run `jitsictl session close` first", ErrBusy, v.Owner)
+		}
+		etag, err := m.Store.Save(ctx, fresh, v.ETag)
+		if errors.Is(err, ErrConflict) {
+			continue // someone else moved first: look again
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return &journal{m: m, rec: fresh, etag: etag}, nil, nil
+	}
+}
+
+func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) error {
+	if err := j.step(ctx, "addresses", func(ctx context.Context) error {
+		if err := m.Stack.Apply(ctx, true, EIPTargets); err != nil {
+			return err
+		}
+		out, err := m.Stack.Outputs(ctx)
+		if err != nil {
+			return err
+		}
+		return j.update(ctx, func(r *Record) { r.Addresses = out.EIPAddresses })
+	}); err != nil {
+		return err
+	}
+
+	// The NLB (minutes) and the task (tens of seconds) are independent: run
+	// them side by side. Registration starts once both the target groups and
+	// the task's IP exist.
+	var task Task
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return j.step(gctx, "load balancer", func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
+			defer cancel()
+			if err := m.Stack.Apply(ctx, true, nil); err != nil {
+				return timeoutSays(ctx, err, "the NLB did not become active within %s", m.Limits.NLB)
+			}
+			return nil
+		})
+	})
+	g.Go(func() error {
+		return j.step(gctx, "task", func(ctx context.Context) error {
+			if err := m.Service.Scale(ctx, 1); err != nil {
+				return err
+			}
+			t, err := m.Service.WaitRunning(ctx, m.Limits.Task)
+			if err != nil {
+				return err
+			}
+			task = t
+			return j.update(ctx, func(r *Record) { r.TaskArn, r.TaskIP = t.ARN, t.IP })
+		})
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+
+	if err := j.step(ctx, "targets", func(ctx context.Context) error {
+		o, err := m.Stack.Outputs(ctx)
+		if err != nil {
+			return err
+		}
+		tgs := o.TargetGroups()
+		if len(tgs) == 0 {
+			return errors.New("the stack has no target groups although nlb_enabled=true: check terraform/modules/jvb-nlb")
+		}
+		if err := m.Targets.Sync(ctx, tgs, task.IP); err != nil {
+			return err
+		}
+		if err := m.Targets.WaitHealthy(ctx, tgs, task.IP, m.Limits.Targets); err != nil {
+			return err
+		}
+		return j.update(ctx, func(r *Record) {
+			r.Addresses, r.NLBArn, r.NLBDNS, r.URL = o.EIPAddresses, o.NLBArn, o.NLBDNSName, o.MeetingURL
+			if r.NLBCreatedAt.IsZero() {
+				r.NLBCreatedAt = m.now()
+			}
+		})
+	}); err != nil {
+		return err
+	}
+
+	return j.step(ctx, "commit", func(ctx context.Context) error {
+		now := m.now()
+		return j.update(ctx, func(r *Record) {
+			r.State = StateOpen
+			if r.OpenedAt.IsZero() {
+				r.OpenedAt = now
+			}
+			r.ExpiresAt = now.Add(time.Duration(o.Hours) * time.Hour)
+			r.LeaseUntil = time.Time{}
+			r.LastError = ""
+		})
+	})
+}
+
+// rollback closes what a failed open created and reports both outcomes.
+func (m *Manager) rollback(ctx context.Context, j *journal, cause error) error {
+	m.Reporter.Errorf("open failed: %v; closing what it created", cause)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.Limits.Stop+m.Limits.NLB+time.Minute)
+	defer cancel()
+	_ = j.update(cctx, func(r *Record) { r.State = StateClosing; r.LastError = cause.Error() })
+	if err := m.closeSteps(cctx, j, "open failed"); err != nil {
+		return fmt.Errorf("open failed: %w; cleanup also failed (%v): run `jitsictl session close` to finish it", cause, err)
+	}
+	return fmt.Errorf("open failed: %w; everything it created was removed", cause)
+}
+
+func timeoutSays(ctx context.Context, err error, format string, args ...any) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf(format+": %w", append(args, err)...)
+	}
+	return err
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,64 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ReapOptions configure the scheduled clean-up.
+type ReapOptions struct {
+	// IdleAfter closes an open session whose NLB carried no media for this
+	// long (0 disables idle reaping). A session younger than it is never idle.
+	IdleAfter time.Duration
+}
+
+// ReapResult says what reap did and why.
+type ReapResult struct {
+	Action string `json:"action"` // none, closed-expired, closed-idle, closed-stale, swept
+	Detail string `json:"detail,omitempty"`
+}
+
+// Reap is what the scheduled workflow runs: it closes expired, idle and
+// crashed sessions, and sweeps orphans when no session should exist.
+func (m *Manager) Reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
+	v, err := m.Store.Load(ctx)
+	if err != nil {
+		return ReapResult{}, err
+	}
+	now := m.now()
+	closeFor := func(action, reason string) (ReapResult, error) {
+		_, err := m.Close(ctx, CloseOptions{Reason: reason})
+		return ReapResult{Action: action, Detail: reason}, err
+	}
+	switch v.State {
+	case StateOpen:
+		if !now.Before(v.ExpiresAt) {
+			return closeFor("closed-expired", fmt.Sprintf("expired at %s", v.ExpiresAt.Format(time.RFC3339)))
+		}
+		if o.IdleAfter > 0 && m.Traffic != nil && now.Sub(v.OpenedAt) >= o.IdleAfter {
+			idle, err := m.Traffic.Idle(ctx, v.NLBArn, o.IdleAfter)
+			if err != nil {
+				return ReapResult{}, fmt.Errorf("read NLB traffic: %w", err)
+			}
+			if idle {
+				return closeFor("closed-idle", fmt.Sprintf("no media through the NLB for %s", o.IdleAfter))
+			}
+		}
+		return ReapResult{Action: "none", Detail: fmt.Sprintf("open until %s", v.ExpiresAt.Format(time.RFC3339))}, nil
+	case StateOpening, StateClosing:
+		if now.Before(v.LeaseUntil) {
+			return ReapResult{Action: "none", Detail: fmt.Sprintf("%s by %s in progress", v.State, v.Owner)}, nil
+		}
+		return closeFor("closed-stale", fmt.Sprintf("a %s by %s stopped without finishing", v.State, v.Owner))
+	}
+	removed, err := m.Sweeper.Sweep(ctx)
+	if err != nil {
+		return ReapResult{}, err
+	}
+	if removed == "" {
+		return ReapResult{Action: "none", Detail: "no session, nothing orphaned"}, nil
+	}
+	m.Reporter.Warnf("removed orphaned session resources: %s", removed)
+	return ReapResult{Action: "swept", Detail: removed}, nil
+}
