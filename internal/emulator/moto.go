@@ -149,4 +149,3 @@ func lastLines(s string) string {
 	}
 	return s
 }
-
