@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The project's test command (README). With --install it first installs the
+# test tools that a fresh machine lacks: coturn (Debian), act and actionlint
+# (Go), GitHub's OpenAPI description (npm). moto_server, Terraform and the
+# AWS provider mirror come with the machine image; their absence is an error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+install=0
+[ "${1:-}" = "--install" ] && { install=1; shift; }
+
+need() { command -v "$1" >/dev/null 2>&1; }
+die() { echo "scripts/test.sh: $*" >&2; exit 1; }
+
+export PATH="$PATH:$(go env GOPATH)/bin"
+if [ "$install" = 1 ]; then
+  if ! need turnserver; then
+    echo "--- installing coturn (real STUN/TURN server for probe tests)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null) \
+      || die "could not install coturn: apt-get install coturn"
+  fi
+  need actionlint || GOFLAGS=-mod=mod go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+  need act || GOFLAGS=-mod=mod go install github.com/nektos/act@v0.2.89
+  if [ ! -f .cache/octokit-openapi/node_modules/@octokit/openapi/package.json ]; then
+    echo "--- installing @octokit/openapi (GitHub's REST description, for the fake GitHub)"
+    npm install --silent --no-audit --no-fund --prefix .cache/octokit-openapi @octokit/openapi@21.0.0 >/dev/null \
+      || die "could not install @octokit/openapi from npm"
+  fi
+fi
+
+need terraform || die "terraform not found: install Terraform >= 1.11"
+need moto_server || die "moto_server not found: pip install 'moto[server]==5.2.1'"
+need turnserver || die "turnserver not found: apt-get install coturn (or run scripts/test.sh --install)"
+
+echo "--- static checks"
+bad=$(gofmt -l $(git ls-files '*.go'))
+[ -z "$bad" ] || die "gofmt would change: $bad"
+go vet ./...
+terraform fmt -check -recursive terraform >/dev/null || die "terraform fmt -check -recursive terraform fails"
+if [ -d .github/workflows ] && need actionlint; then actionlint; fi
+
+echo "--- go test"
+go test -race -count=1 -timeout 25m "$@" ./...
