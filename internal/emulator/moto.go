@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strconv"
 	"syscall"
@@ -28,8 +29,17 @@ type Moto struct {
 // InstallHint is the one message a user gets when moto is missing.
 const InstallHint = "moto_server not found on PATH: install the AWS emulator with `pip install 'moto[server]==5.2.1'`"
 
+// Option changes how moto is started.
+type Option func(*exec.Cmd)
+
+// WithEnv adds environment variables for moto itself, e.g.
+// INITIAL_NO_AUTH_ACTION_COUNT=0 to make it enforce IAM policies.
+func WithEnv(kv ...string) Option {
+	return func(c *exec.Cmd) { c.Env = append(c.Env, kv...) }
+}
+
 // Start launches moto_server on a free loopback port and waits until it answers.
-func Start(ctx context.Context) (*Moto, error) {
+func Start(ctx context.Context, opts ...Option) (*Moto, error) {
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
 		return nil, errors.New(InstallHint)
@@ -41,6 +51,10 @@ func Start(ctx context.Context) (*Moto, error) {
 	m := &Moto{URL: "http://127.0.0.1:" + strconv.Itoa(port), done: make(chan struct{})}
 	m.cmd = exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	m.cmd.Stdout, m.cmd.Stderr = &m.logs, &m.logs
+	m.cmd.Env = os.Environ()
+	for _, o := range opts {
+		o(m.cmd)
+	}
 	// Its own process group, so Stop also ends the workers it forks.
 	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := m.cmd.Start(); err != nil {
