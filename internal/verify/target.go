@@ -14,11 +14,11 @@ type Target struct {
 	// EIPAddresses are the stack's Elastic IPs, the addresses JVB must advertise.
 	EIPAddresses []string
 	// TargetGroupARNs maps a short name (e.g. "udp-10000") to an ARN.
-	TargetGroupARNs      map[string]string
-	SecurityGroupID      string
-	VPCCIDR              string
+	TargetGroupARNs       map[string]string
+	SecurityGroupID       string
+	VPCCIDR               string
 	AdvertiseIPsParameter string
-	TaskDefinitionFamily string
+	TaskDefinitionFamily  string
 	// JVBContainer names the videobridge container in the task definition (default "jvb").
 	JVBContainer string
 	// Domain, when set, must resolve to the Elastic IPs.
