@@ -2,114 +2,37 @@ package probe
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"io"
-	"log"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-)
 
-// jitsiIndex is the part of a docker-jitsi-meet index.html the probe looks at.
-const jitsiIndex = `<html><head><title>Jitsi Meet</title>
-<script src="libs/lib-jitsi-meet.min.js?v=11146"></script>
-<script src="libs/app.bundle.min.js?v=11146"></script></head>
-<body><div id="react"></div></body></html>`
+	"github.com/jitsictl/jitsictl/internal/probe/probetest"
+)
 
 const meetHost = "meet.example.test"
 
-// testCA is a throw-away certificate authority for one test.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-func newTestCA(t *testing.T) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "jitsictl test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &testCA{cert: cert, key: key, pool: pool}
-}
-
-// leaf issues a server certificate for names valid until notAfter.
-func (ca *testCA) leaf(t *testing.T, notAfter time.Time, names ...string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: names[0]},
-		DNSNames:     names,
-		NotBefore:    time.Now().Add(-48 * time.Hour),
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-// tlsServer starts a real HTTPS server on loopback with cert, serving h.
 func tlsServer(t *testing.T, cert tls.Certificate, h http.HandlerFunc) string {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(h)
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // rejected handshakes are the point
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv.Listener.Addr().String()
+	return probetest.HTTPS(t, "127.0.0.1:0", cert, h)
 }
 
 func servePage(page string, code int) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if code == http.StatusFound {
+	if code == http.StatusFound {
+		return func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "https://elsewhere.example.test/", code)
-			return
 		}
-		w.WriteHeader(code)
-		w.Write([]byte(page))
 	}
+	return probetest.Page(code, page)
 }
 
 func TestHTTPS(t *testing.T) {
 	t.Parallel()
-	ca := newTestCA(t)
-	otherCA := newTestCA(t)
+	ca := probetest.NewCA(t)
+	otherCA := probetest.NewCA(t)
 	in := func(d time.Duration) time.Time { return time.Now().Add(d) }
 	day := 24 * time.Hour
 
@@ -121,21 +44,21 @@ func TestHTTPS(t *testing.T) {
 		want       Status
 		wantReason []string
 	}{
-		{"right name", ca.leaf(t, in(90*day), meetHost), servePage(jitsiIndex, 200), ca.pool,
+		{"right name", ca.Leaf(t, in(90*day), meetHost), servePage(probetest.JitsiIndex, 200), ca.Pool,
 			Pass, []string{"certificate for " + meetHost + " valid 89 more days", "HTTP 200", "Jitsi Meet page"}},
-		{"wrong name", ca.leaf(t, in(90*day), "other.example.test"), servePage(jitsiIndex, 200), ca.pool,
+		{"wrong name", ca.Leaf(t, in(90*day), "other.example.test"), servePage(probetest.JitsiIndex, 200), ca.Pool,
 			Fail, []string{"not valid for " + meetHost, "other.example.test"}},
-		{"expires in 5 days", ca.leaf(t, in(5*day+time.Hour), meetHost), servePage(jitsiIndex, 200), ca.pool,
+		{"expires in 5 days", ca.Leaf(t, in(5*day+time.Hour), meetHost), servePage(probetest.JitsiIndex, 200), ca.Pool,
 			Warn, []string{"expires in 5 days", "renew"}},
-		{"expired", ca.leaf(t, in(-day), meetHost), servePage(jitsiIndex, 200), ca.pool,
+		{"expired", ca.Leaf(t, in(-day), meetHost), servePage(probetest.JitsiIndex, 200), ca.Pool,
 			Fail, []string{"expired on"}},
-		{"unknown authority", otherCA.leaf(t, in(90*day), meetHost), servePage(jitsiIndex, 200), ca.pool,
+		{"unknown authority", otherCA.Leaf(t, in(90*day), meetHost), servePage(probetest.JitsiIndex, 200), ca.Pool,
 			Fail, []string{"unknown authority"}},
-		{"not jitsi", ca.leaf(t, in(90*day), meetHost), servePage("<html>Welcome to nginx!</html>", 200), ca.pool,
+		{"not jitsi", ca.Leaf(t, in(90*day), meetHost), servePage("<html>Welcome to nginx!</html>", 200), ca.Pool,
 			Fail, []string{"not Jitsi Meet"}},
-		{"server error", ca.leaf(t, in(90*day), meetHost), servePage("bad gateway", 502), ca.pool,
+		{"server error", ca.Leaf(t, in(90*day), meetHost), servePage("bad gateway", 502), ca.Pool,
 			Fail, []string{"HTTP 502, want 200"}},
-		{"redirect", ca.leaf(t, in(90*day), meetHost), servePage("", http.StatusFound), ca.pool,
+		{"redirect", ca.Leaf(t, in(90*day), meetHost), servePage("", http.StatusFound), ca.Pool,
 			Fail, []string{"HTTP 302 to https://elsewhere.example.test/"}},
 	}
 	for _, tc := range cases {
@@ -160,7 +83,7 @@ func TestHTTPS(t *testing.T) {
 
 func TestHTTPSPlainHTTPServer(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(servePage(jitsiIndex, 200))
+	srv := httptest.NewServer(servePage(probetest.JitsiIndex, 200))
 	defer srv.Close()
 	r := HTTPS(context.Background(), "https://"+meetHost+"/", HTTPSOptions{DialAddr: srv.Listener.Addr().String()})
 	if r.Status != Fail || !strings.Contains(r.Reason, "does not speak TLS") {

@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jitsictl/jitsictl/internal/probe/probetest"
 )
 
 // fastSTUN keeps silent-path tests short; loopback answers in microseconds.
@@ -17,7 +16,7 @@ var fastSTUN = STUNOptions{Attempts: 2, Timeout: 150 * time.Millisecond}
 
 func TestSTUNAgainstCoturnIsPass(t *testing.T) {
 	t.Parallel()
-	addr := startCoturn(t)
+	addr := probetest.Coturn(t, "127.0.0.1", "")
 	r := STUN(context.Background(), addr, STUNOptions{Attempts: 3, Timeout: time.Second})
 	if r.Status != Pass || !strings.Contains(r.Reason, "Binding Success") || !strings.Contains(r.Reason, "127.0.0.1:") {
 		t.Fatalf("coturn: got %+v, want PASS with the mapped address", r)
@@ -36,12 +35,12 @@ func TestSTUNClosedPortIsFail(t *testing.T) {
 // stranger's STUN request.
 func TestSTUNSilentSocketIsUnconfirmed(t *testing.T) {
 	t.Parallel()
-	addr, got := silentUDP(t)
+	addr, got := probetest.Silent(t, "127.0.0.1:0")
 	r := STUN(context.Background(), addr, fastSTUN)
 	if r.Status != Unconfirmed || !strings.Contains(r.Reason, "no answer to 2 STUN Binding Requests") {
 		t.Fatalf("silent socket: got %+v, want UNCONFIRMED", r)
 	}
-	if n := got(); n != 2 {
+	if n := got.Load(); n != 2 {
 		t.Fatalf("silent socket received %d datagrams, want 2 (one per attempt)", n)
 	}
 }
@@ -71,7 +70,7 @@ func TestSTUNNonSTUNReplyIsWarn(t *testing.T) {
 
 func TestSTUNHonoursContext(t *testing.T) {
 	t.Parallel()
-	addr, _ := silentUDP(t)
+	addr, _ := probetest.Silent(t, "127.0.0.1:0")
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -116,58 +115,4 @@ func closedUDPAddr(t *testing.T) string {
 	addr := pc.LocalAddr().String()
 	pc.Close()
 	return addr
-}
-
-// silentUDP binds a loopback UDP socket that reads everything and answers
-// nothing; the returned func reports how many datagrams it received.
-func silentUDP(tb testing.TB) (string, func() int) {
-	tb.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	count := make(chan int, 1)
-	count <- 0
-	go func() {
-		buf := make([]byte, 1500)
-		for {
-			if _, _, err := pc.ReadFrom(buf); err != nil {
-				return
-			}
-			count <- <-count + 1
-		}
-	}()
-	tb.Cleanup(func() { pc.Close() })
-	return pc.LocalAddr().String(), func() int { n := <-count; count <- n; return n }
-}
-
-// startCoturn runs Debian's coturn as a STUN-only server on a free loopback
-// port and waits until it answers.
-func startCoturn(tb testing.TB) string {
-	tb.Helper()
-	bin, err := exec.LookPath("turnserver")
-	if err != nil {
-		tb.Fatalf("turnserver (coturn) is not installed; install it with: sudo apt-get install -y coturn")
-	}
-	addr := closedUDPAddr(tb.(*testing.T))
-	_, port, _ := net.SplitHostPort(addr)
-	dir := tb.TempDir()
-	cmd := exec.Command(bin, "-n", "--stun-only", "--no-tls", "--no-dtls", "--no-tcp", "--no-cli",
-		"--listening-ip=127.0.0.1", "--listening-port="+port,
-		"--pidfile="+filepath.Join(dir, "pid"), "--db="+filepath.Join(dir, "turndb"),
-		"--log-file="+filepath.Join(dir, "turn.log"), "--simple-log", "--no-stdout-log")
-	if err := cmd.Start(); err != nil {
-		tb.Fatalf("starting turnserver: %v", err)
-	}
-	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if r := STUN(context.Background(), addr, STUNOptions{Attempts: 1, Timeout: 200 * time.Millisecond}); r.Status == Pass {
-			return addr
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	log, _ := os.ReadFile(filepath.Join(dir, "turn.log"))
-	tb.Fatalf("turnserver did not answer STUN on %s within 10s; its log:\n%s", addr, log)
-	return ""
 }
