@@ -40,7 +40,7 @@ func TestReadTaskSize(t *testing.T) {
 		_, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
 			Family: aws.String(tc.family), Cpu: aws.String(tc.cpu), Memory: aws.String(tc.mem),
 			NetworkMode: ecstypes.NetworkModeAwsvpc, RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate},
-			RuntimePlatform: tc.platform,
+			RuntimePlatform:      tc.platform,
 			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("jvb"), Image: aws.String("ghcr.io/jitsi/jvb:stable-11146-2")}},
 		})
 		if err != nil {
