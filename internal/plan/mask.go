@@ -32,7 +32,7 @@ var secureStringValueAttrs = []string{"value", "value_wo", "insecure_value"}
 func MaskValue(v, sensitive any) any {
 	switch s := sensitive.(type) {
 	case bool:
-		if s {
+		if s && v != nil { // a null stays null: nothing to hide, and "absent" stays visible
 			return Sensitive
 		}
 		return v
@@ -141,7 +141,7 @@ func maskAttrs(v any, attrs []string) any {
 		out[k] = val
 	}
 	for _, a := range attrs {
-		if val, ok := out[a]; ok && val != nil {
+		if val, ok := out[a]; ok && val != nil && val != Unknown {
 			out[a] = Sensitive
 		}
 	}
@@ -168,11 +168,17 @@ func Diff(before, after any) []AttrChange { return diff(before, after, nil, nil)
 // diff is Diff that also consults the raw values behind masked leaves, so a rotated secret
 // shows as "(sensitive) → (sensitive)" instead of vanishing from the diff.
 func diff(before, after, rawBefore, rawAfter any) []AttrChange {
-	b := flatten(before)
-	a := flatten(after)
+	b := flatten(before, nil)
+	a := flatten(after, nil)
+	// Where one side is a marker (unknown, sensitive) and the other a structure, compare the
+	// structure as one value: "output = {...} → (known after apply)", not one line per leaf.
+	if sa, sb := markerPaths(b), markerPaths(a); len(sa) > 0 || len(sb) > 0 {
+		a = flatten(after, sa)
+		b = flatten(before, sb)
+	}
 	var rb, ra map[string]any
 	if rawBefore != nil || rawAfter != nil {
-		rb, ra = flatten(rawBefore), flatten(rawAfter)
+		rb, ra = flatten(rawBefore, nil), flatten(rawAfter, nil)
 	}
 	var out []AttrChange
 	paths := make(map[string]struct{}, len(b)+len(a))
@@ -232,10 +238,28 @@ func rawChanged(path string, before, after map[string]any) bool {
 	return false
 }
 
-func flatten(v any) map[string]any {
+func markerPaths(flat map[string]any) map[string]bool {
+	var out map[string]bool
+	for p, v := range flat {
+		if _, ok := v.(marker); ok {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[p] = true
+		}
+	}
+	return out
+}
+
+// flatten maps each leaf path (a.b[0].c) to its value; paths in stop are kept whole.
+func flatten(v any, stop map[string]bool) map[string]any {
 	out := map[string]any{}
 	var walk func(prefix string, v any)
 	walk = func(prefix string, v any) {
+		if stop[prefix] && prefix != "" {
+			out[prefix] = v
+			return
+		}
 		switch t := v.(type) {
 		case map[string]any:
 			if len(t) == 0 && prefix != "" {
