@@ -87,10 +87,10 @@ type nlbAddresses struct {
 }
 
 // discoverAddresses reads the NLB's public addresses: the per-AZ
-// LoadBalancerAddresses (with subnet_mapping these are the Elastic IPs), an
-// allocation without an address resolved through EC2. When the NLB lists none
-// (the emulator does not fill them in), the stack's Elastic IPs stand in,
-// confirmed to exist through EC2, and the reason says so.
+// LoadBalancerAddresses, which with subnet_mapping are the Elastic IPs (an
+// allocation listed without its address is resolved through EC2). An NLB
+// without them cannot work with JVB's fixed advertised addresses, and one
+// whose addresses differ from the stack's Elastic IPs means drift; both fail.
 func discoverAddresses(ctx context.Context, d Deps, t Target, lb elbtypes.LoadBalancer) nlbAddresses {
 	var ips, allocs []string
 	for _, az := range lb.AvailabilityZones {
@@ -103,25 +103,23 @@ func discoverAddresses(ctx context.Context, d Deps, t Target, lb elbtypes.LoadBa
 			}
 		}
 	}
-	source := "the load balancer's addresses"
-	in := &ec2.DescribeAddressesInput{AllocationIds: allocs}
-	if len(ips) == 0 && len(allocs) == 0 {
-		source = "the stack's Elastic IPs (the load balancer lists no addresses)"
-		in = &ec2.DescribeAddressesInput{PublicIps: t.EIPAddresses}
-		if len(t.EIPAddresses) == 0 {
-			return nlbAddresses{err: fmt.Errorf("load balancer %s lists no addresses and the stack has no Elastic IPs", t.NLBARN)}
-		}
-	}
-	if len(in.AllocationIds) > 0 || len(in.PublicIps) > 0 {
-		eips, err := d.EC2.DescribeAddresses(ctx, in)
+	if len(allocs) > 0 {
+		eips, err := d.EC2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{AllocationIds: allocs})
 		if err != nil {
-			return nlbAddresses{err: fmt.Errorf("reading Elastic IPs: %w", err)}
+			return nlbAddresses{err: fmt.Errorf("reading the load balancer's Elastic IPs %s: %w", strings.Join(allocs, ", "), err)}
 		}
 		for _, a := range eips.Addresses {
 			ips = append(ips, aws.ToString(a.PublicIp))
 		}
 	}
-	return nlbAddresses{ips: sortedSet(ips), source: source}
+	ips = sortedSet(ips)
+	if len(ips) == 0 {
+		return nlbAddresses{err: fmt.Errorf("load balancer %s has no Elastic IPs (no subnet_mapping allocation): JVB cannot advertise a fixed address; recreate it with jitsictl session close and open", t.NLBARN)}
+	}
+	if stack := sortedSet(t.EIPAddresses); len(stack) > 0 && !slices.Equal(stack, ips) {
+		return nlbAddresses{ips: ips, err: fmt.Errorf("load balancer carries %s but the stack's Elastic IPs are %s: the state has drifted; run jitsictl session open to reconcile", strings.Join(ips, ", "), strings.Join(stack, ", "))}
+	}
+	return nlbAddresses{ips: ips, source: "the load balancer's Elastic IPs"}
 }
 
 // AdvertisedAddress compares the advertise-ips parameter (what JVB puts in its
