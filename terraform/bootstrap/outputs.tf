@@ -1,0 +1,65 @@
+output "plan_role_arn" {
+  value = aws_iam_role.github["plan"].arn
+}
+
+output "deploy_role_arn" {
+  value = aws_iam_role.github["deploy"].arn
+}
+
+output "session_role_arn" {
+  value = aws_iam_role.github["session"].arn
+}
+
+output "state_bucket_name" {
+  value = aws_s3_bucket.state.bucket
+}
+
+output "state_key" {
+  value = local.state_key
+}
+
+output "oidc_provider_arn" {
+  value = local.oidc_provider_arn
+}
+
+# The repository variables the workflows read. All are plain variables, not secrets:
+# role ARNs and bucket names are not credentials, and OIDC needs no stored key.
+output "github_variables" {
+  value = {
+    AWS_PLAN_ROLE_ARN     = aws_iam_role.github["plan"].arn
+    AWS_DEPLOY_ROLE_ARN   = aws_iam_role.github["deploy"].arn
+    AWS_SESSION_ROLE_ARN  = aws_iam_role.github["session"].arn
+    AWS_REGION            = var.region
+    JITSICTL_STATE_BUCKET = aws_s3_bucket.state.bucket
+    JITSICTL_STATE_KEY    = local.state_key
+  }
+}
+
+output "github_settings" {
+  description = "What to set in GitHub, as commands to paste."
+  value       = <<-EOT
+    # Repository variables for ${var.github_repository} (Settings > Secrets and variables > Actions > Variables).
+    # No secrets are needed: the workflows get short-lived credentials from GitHub's OIDC token
+    # (permissions: id-token: write) and assume these roles; no AWS access key is stored anywhere.
+    gh variable set AWS_PLAN_ROLE_ARN --repo ${var.github_repository} --body '${aws_iam_role.github["plan"].arn}'
+    gh variable set AWS_DEPLOY_ROLE_ARN --repo ${var.github_repository} --body '${aws_iam_role.github["deploy"].arn}'
+    gh variable set AWS_SESSION_ROLE_ARN --repo ${var.github_repository} --body '${aws_iam_role.github["session"].arn}'
+    gh variable set AWS_REGION --repo ${var.github_repository} --body '${var.region}'
+    gh variable set JITSICTL_STATE_BUCKET --repo ${var.github_repository} --body '${aws_s3_bucket.state.bucket}'
+    gh variable set JITSICTL_STATE_KEY --repo ${var.github_repository} --body '${local.state_key}'
+    # The deploy role trusts only jobs that run in the "${var.production_environment}" environment:
+    gh api --method PUT repos/${var.github_repository}/environments/${var.production_environment}
+    # then add required reviewers and limit its deployment branches to ${var.default_branch} in the repository settings.
+  EOT
+}
+
+# The stack's -backend-config file (see terraform/backend.hcl.example).
+output "backend_config" {
+  value = <<-EOT
+    bucket       = "${aws_s3_bucket.state.bucket}"
+    key          = "${local.state_key}"
+    region       = "${var.region}"
+    use_lockfile = true
+    encrypt      = true
+  EOT
+}

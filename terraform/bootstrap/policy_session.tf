@@ -1,0 +1,97 @@
+# A session opens and closes the on-demand NLB: the jvb-nlb module's resources, the
+# advertised-address parameter, the service's desired count, the state and the record.
+# Everything else is read-only (stack_read).
+data "aws_iam_policy_document" "session" {
+  statement {
+    sid       = "WriteStateAndRecord"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = [local.state_object_arn, local.session_record_arn]
+  }
+
+  # Elastic IPs: create only when tagged for this project, release only this project's.
+  statement {
+    sid       = "AllocateProjectAddresses"
+    actions   = ["ec2:AllocateAddress"]
+    resources = ["${local.arn}:ec2:${var.region}:${local.account}:elastic-ip/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/Project"
+      values   = [var.project]
+    }
+  }
+
+  statement {
+    sid       = "TagAddressesOnAllocate"
+    actions   = ["ec2:CreateTags"]
+    resources = ["${local.arn}:ec2:${var.region}:${local.account}:elastic-ip/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:CreateAction"
+      values   = ["AllocateAddress"]
+    }
+  }
+
+  # No Associate/DisassociateAddress: the NLB attaches its addresses itself (subnet_mapping).
+  statement {
+    sid       = "ReleaseProjectAddresses"
+    actions   = ["ec2:ReleaseAddress", "ec2:CreateTags", "ec2:DeleteTags"]
+    resources = ["${local.arn}:ec2:${var.region}:${local.account}:elastic-ip/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Project"
+      values   = [var.project]
+    }
+  }
+
+  # The NLB, its listeners and target groups, matched by the names the module gives them.
+  statement {
+    sid = "CreateProjectNLB"
+    actions = [
+      "elasticloadbalancing:CreateLoadBalancer",
+      "elasticloadbalancing:CreateTargetGroup",
+      "elasticloadbalancing:CreateListener",
+    ]
+    resources = concat([local.nlb_arn, local.nlb_listener_arn], local.nlb_target_group_arns)
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/Project"
+      values   = [var.project]
+    }
+  }
+
+  statement {
+    sid = "ManageProjectNLB"
+    actions = [
+      "elasticloadbalancing:AddTags",
+      "elasticloadbalancing:RemoveTags",
+      "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:DeleteTargetGroup",
+      "elasticloadbalancing:DeleteListener",
+      "elasticloadbalancing:ModifyLoadBalancerAttributes",
+      "elasticloadbalancing:ModifyTargetGroup",
+      "elasticloadbalancing:ModifyTargetGroupAttributes",
+      "elasticloadbalancing:ModifyListener",
+      "elasticloadbalancing:RegisterTargets",
+      "elasticloadbalancing:DeregisterTargets",
+    ]
+    resources = concat([local.nlb_arn, local.nlb_listener_arn], local.nlb_target_group_arns)
+  }
+
+  statement {
+    sid       = "WriteSessionParameters"
+    actions   = ["ssm:PutParameter", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"]
+    resources = ["${local.ssm_prefix_arn}/session/*"]
+  }
+
+  statement {
+    sid       = "ScaleProjectService"
+    actions   = ["ecs:UpdateService"]
+    resources = [local.ecs_service_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "session" {
+  name   = "session"
+  role   = aws_iam_role.github["session"].id
+  policy = data.aws_iam_policy_document.session.json
+}
