@@ -2,8 +2,6 @@ package ecssim_test
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -12,24 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/jitsictl/jitsictl/internal/ecssim"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
-var moto *ecssim.Moto
-
-func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	var err error
-	moto, err = ecssim.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer moto.Close()
-	return m.Run()
-}
+func TestMain(m *testing.M) { testbed.Main(m) }
 
 // describe returns the one task, checking moto's ENI attachment carries an IP.
 func describe(t *testing.T, c *ecs.Client, cluster, arn string) types.Task {
@@ -75,8 +59,7 @@ func waitEvents(t *testing.T, s *ecssim.Scheduler, n int) []ecssim.Event {
 }
 
 func TestSchedulerFollowsDesiredCount(t *testing.T) {
-	moto.Reset(t)
-	cfg := moto.AWSConfig(t)
+	cfg := ecssim.FixECSResponses(testbed.Moto(t).AWSConfig(t))
 	f := ecssim.NewFixture(t, cfg, ecssim.FixtureOptions{})
 	c := ecs.NewFromConfig(cfg)
 	s := ecssim.Start(t, cfg, f.Cluster, f.Service, ecssim.Options{StartDelay: 300 * time.Millisecond, StopDelay: 200 * time.Millisecond, Poll: 20 * time.Millisecond})
@@ -136,8 +119,7 @@ func TestSchedulerFollowsDesiredCount(t *testing.T) {
 }
 
 func TestSchedulerReplacesAStoppedTask(t *testing.T) {
-	moto.Reset(t)
-	cfg := moto.AWSConfig(t)
+	cfg := ecssim.FixECSResponses(testbed.Moto(t).AWSConfig(t))
 	f := ecssim.NewFixture(t, cfg, ecssim.FixtureOptions{Cluster: "c2", Service: "web"})
 	c := ecs.NewFromConfig(cfg)
 	s := ecssim.Start(t, cfg, f.Cluster, f.Service, ecssim.Options{Poll: 20 * time.Millisecond})

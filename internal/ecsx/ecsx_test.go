@@ -3,8 +3,6 @@ package ecsx_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -16,21 +14,10 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/ecssim"
 	"github.com/jitsictl/jitsictl/internal/ecsx"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
-var moto *ecssim.Moto
-
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	var err error
-	if moto, err = ecssim.StartMoto(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer moto.Close()
-	return m.Run()
-}
+func TestMain(m *testing.M) { testbed.Main(m) }
 
 const fast = 20 * time.Millisecond
 
@@ -44,9 +31,9 @@ type env struct {
 // share the server and reset it, so they do not run in parallel.
 func setup(t *testing.T, o ecssim.FixtureOptions) env {
 	t.Helper()
-	moto.Reset(t)
+	moto := testbed.Moto(t) // reset: tests share it, so none runs in parallel
 	moto.ManualECSTasks(t)
-	cfg := moto.AWSConfig(t)
+	cfg := ecssim.FixECSResponses(moto.AWSConfig(t))
 	return env{cfg: cfg, ecs: ecs.NewFromConfig(cfg), f: ecssim.NewFixture(t, cfg, o)}
 }
 

@@ -19,26 +19,13 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/jitsictl/jitsictl/internal/ecssim"
 	"github.com/jitsictl/jitsictl/internal/sweep"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-var moto *ecssim.Moto
-
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	flag.Parse()
-	var err error
-	if moto, err = ecssim.StartMoto(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer moto.Close()
-	return m.Run()
-}
+func TestMain(m *testing.M) { testbed.Main(m) }
 
 const fast = 20 * time.Millisecond
 
@@ -101,8 +88,7 @@ func session(project string) []string { return []string{"Project", project, "Com
 
 func build(t *testing.T) world {
 	t.Helper()
-	moto.Reset(t)
-	cfg := moto.AWSConfig(t)
+	cfg := testbed.Moto(t).AWSConfig(t)
 	ctx := context.Background()
 	w := world{ec2: ec2.NewFromConfig(cfg), elb: elbv2.NewFromConfig(cfg)}
 	w.apis = sweep.APIs{ELB: w.elb, EC2: w.ec2}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -16,23 +15,11 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
-	"github.com/jitsictl/jitsictl/internal/ecssim"
 	"github.com/jitsictl/jitsictl/internal/targets"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
-var moto *ecssim.Moto
-
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	var err error
-	if moto, err = ecssim.StartMoto(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer moto.Close()
-	return m.Run()
-}
+func TestMain(m *testing.M) { testbed.Main(m) }
 
 const fast = 20 * time.Millisecond
 
@@ -45,8 +32,7 @@ type env struct {
 // module does: UDP 10000 with an HTTP check on 8080, and TCP 443.
 func setup(t *testing.T) env {
 	t.Helper()
-	moto.Reset(t)
-	cfg := moto.AWSConfig(t)
+	cfg := testbed.Moto(t).AWSConfig(t)
 	ctx := context.Background()
 	vpc, err := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	if err != nil {
