@@ -55,10 +55,10 @@ func ceResult(start, end string, estimated bool, amounts map[string]string) map[
 // seedCostExplorer queues results in moto, in the payload its docs give
 // (moto/ce/models.py get_cost_and_usage): each new parameter set takes the
 // next queued result.
-func seedCostExplorer(t *testing.T, results ...map[string]any) {
+func seedCostExplorer(t *testing.T, motoURL string, results ...map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(map[string]any{"results": results})
-	resp, err := http.Post(moto(t)+"/moto-api/static/ce/cost-and-usage-results", "application/json", bytes.NewReader(b))
+	resp, err := http.Post(motoURL+"/moto-api/static/ce/cost-and-usage-results", "application/json", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,10 +68,9 @@ func seedCostExplorer(t *testing.T, results ...map[string]any) {
 	}
 }
 
-// The only test that touches Cost Explorer in the shared moto: its queue is global.
 func TestActualsFromCostExplorer(t *testing.T) {
-	t.Parallel()
-	seedCostExplorer(t,
+	cfg, e := awsConfig(t)
+	seedCostExplorer(t, e.MotoURL,
 		ceResult("2026-11-01", "2026-11-28", true, map[string]string{
 			"Amazon Elastic Container Service": "3.2145000000",
 			"Amazon Elastic Load Balancing":    "0.4500000000",
@@ -85,7 +84,7 @@ func TestActualsFromCostExplorer(t *testing.T) {
 			"Amazon Elastic Container Service": "4.0000000000",
 		}),
 	)
-	ce := &countingCE{api: costexplorer.NewFromConfig(awsConfig(t))}
+	ce := &countingCE{api: costexplorer.NewFromConfig(cfg)}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	a := Actuals{API: ce, CacheDir: t.TempDir(), Now: func() time.Time { return now }, Account: "123456789012"}
 	ctx := context.Background()

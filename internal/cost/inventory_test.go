@@ -25,9 +25,9 @@ import (
 )
 
 func TestReadTaskSize(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
-	c := ecs.NewFromConfig(awsConfig(t))
+	cfg, _ := awsConfig(t)
+	c := ecs.NewFromConfig(cfg)
 	for _, tc := range []struct {
 		family, cpu, mem string
 		platform         *ecstypes.RuntimePlatform
@@ -80,9 +80,8 @@ func TestTaskUnits(t *testing.T) {
 // (more than one page of objects), parameters of both tiers, zones by name
 // and by tag, a log group with events, and tagged Elastic IPs.
 func TestReadIdleFromMoto(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
-	cfg := awsConfig(t)
+	cfg, _ := awsConfig(t)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	ssmc := ssm.NewFromConfig(cfg)
 	r53 := route53.NewFromConfig(cfg)
@@ -205,8 +204,8 @@ func TestReadIdleFromMoto(t *testing.T) {
 }
 
 func TestReadIdleReportsTheFailingPart(t *testing.T) {
-	t.Parallel()
-	s3c := s3.NewFromConfig(awsConfig(t), func(o *s3.Options) { o.UsePathStyle = true })
+	cfg, _ := awsConfig(t)
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	_, err := ReadIdle(context.Background(), IdleSources{S3: s3c}, IdleNames{Buckets: []string{"cost-no-such-bucket"}})
 	if err == nil || !strings.Contains(err.Error(), "listing bucket cost-no-such-bucket") {
 		t.Fatalf("error %v", err)
