@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/spf13/cobra"
+
+	"github.com/jitsictl/jitsictl/internal/probe"
+	"github.com/jitsictl/jitsictl/internal/verify"
+)
+
+func init() { register(newVerifyCmd) }
+
+func newVerifyCmd(a *App) *cobra.Command {
+	var (
+		stun        probe.STUNOptions
+		timeout     time.Duration
+		concurrency int
+	)
+	c := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the open session: target health, configuration, HTTPS, TCP and UDP reachability",
+		Long: `verify reads the stack's outputs and checks the open session, all checks at once:
+
+  - target health of every target group (AWS's own health checks);
+  - the advertised-address parameter equals the NLB's Elastic IPs, STUN discovery
+    is off in the jvb container, the security group admits UDP media from anywhere
+    and JVB's health port from the VPC, the domain (when set) resolves to the
+    Elastic IPs;
+  - on every Elastic IP: a TCP connect to each TCP listener, HTTPS to the meeting
+    URL (certificate, days to expiry, HTTP 200, Jitsi Meet's page) and a STUN
+    Binding Request to each UDP listener.
+
+Each check is PASS, FAIL, WARN or UNCONFIRMED. JVB ignores STUN requests without
+a participant's ICE credentials, so a silent UDP port is UNCONFIRMED, not PASS;
+an ICMP port-unreachable answer is FAIL. verify exits 1 when any check fails.`,
+		Example: `  jitsictl verify
+  jitsictl verify --output json
+  jitsictl verify --stun-attempts 5 --stun-timeout 2s`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if stun.Attempts < 1 || stun.Timeout <= 0 || timeout <= 0 || concurrency < 1 {
+				return Usagef("--stun-attempts, --stun-timeout, --timeout and --concurrency must be positive")
+			}
+			r, _, err := a.initialisedStack(ctx)
+			if err != nil {
+				return err
+			}
+			out, err := r.Outputs(ctx)
+			if err != nil {
+				return err
+			}
+			cfg, err := a.AWS(ctx)
+			if err != nil {
+				return err
+			}
+			deps := verify.Deps{
+				SSM: ssm.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), EC2: ec2.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg),
+				STUN: stun, CheckTimeout: timeout, Concurrency: concurrency,
+			}
+			rep := verify.Run(ctx, deps, verify.FromOutputs(out))
+			rep.Publish(a.Reporter)
+			if a.Output != "json" {
+				if err := rep.WriteText(a.Stdout); err != nil {
+					return err
+				}
+			}
+			if rep.Failed() {
+				return Failed("verify: %d checks failed", rep.Count(probe.Fail))
+			}
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.IntVar(&stun.Attempts, "stun-attempts", 3, "STUN Binding Requests sent to each UDP address before calling it silent")
+	f.DurationVar(&stun.Timeout, "stun-timeout", time.Second, "wait for a STUN answer per request")
+	f.DurationVar(&timeout, "timeout", 20*time.Second, "limit for each check")
+	f.IntVar(&concurrency, "concurrency", 8, "checks run at once (1 runs them one by one)")
+	return c
+}
