@@ -3,6 +3,7 @@ package ecsx_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -313,5 +314,45 @@ func TestWaitStopped(t *testing.T) {
 	// Idempotent: nothing left to stop.
 	if err := ecsx.WaitStopped(ctx, e.ecs, e.f.Cluster, e.f.Service, time.Second, nil, ecsx.PollEvery(fast)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// healthUnknown is moto with containers still in their health check start
+// period (UNKNOWN), which moto never shows: it marks containers HEALTHY.
+type healthUnknown struct{ *ecs.Client }
+
+func (h healthUnknown) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, o ...func(*ecs.Options)) (*ecs.DescribeTasksOutput, error) {
+	out, err := h.Client.DescribeTasks(ctx, in, o...)
+	if err == nil {
+		for i := range out.Tasks {
+			for j := range out.Tasks[i].Containers {
+				out.Tasks[i].Containers[j].HealthStatus = types.HealthStatusUnknown
+			}
+		}
+	}
+	return out, err
+}
+
+func TestWaitRunningNeedsHealthyOnlyWithHealthChecks(t *testing.T) {
+	for _, checks := range []bool{true, false} {
+		t.Run(fmt.Sprintf("health checks %v", checks), func(t *testing.T) {
+			e := setup(t, ecssim.FixtureOptions{HealthCheck: checks})
+			ctx := context.Background()
+			ecssim.Start(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{Poll: fast})
+			api := healthUnknown{e.ecs}
+			if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
+				t.Fatal(err)
+			}
+			task, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 500*time.Millisecond, nil, ecsx.PollEvery(fast))
+			if checks {
+				if err == nil || !strings.Contains(err.Error(), "RUNNING, health UNKNOWN") {
+					t.Fatalf("WaitRunning with health checks still starting: %+v, %v", task, err)
+				}
+				return
+			}
+			if err != nil || task.Health != "UNKNOWN" {
+				t.Fatalf("WaitRunning without health checks: %+v, %v", task, err)
+			}
+		})
 	}
 }

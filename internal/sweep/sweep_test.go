@@ -409,3 +409,36 @@ func TestReleaseGivesUpWithTheAllocationID(t *testing.T) {
 		t.Errorf("after a partial sweep:\n%s", after)
 	}
 }
+
+// inUseELB answers DeleteTargetGroup with ResourceInUse `fails` times, as ELB
+// does for a moment after the load balancer using the group is deleted.
+type inUseELB struct {
+	sweep.ELB
+	mu    sync.Mutex
+	fails int
+}
+
+func (e *inUseELB) DeleteTargetGroup(ctx context.Context, in *elbv2.DeleteTargetGroupInput, o ...func(*elbv2.Options)) (*elbv2.DeleteTargetGroupOutput, error) {
+	e.mu.Lock()
+	if e.fails > 0 {
+		e.fails--
+		e.mu.Unlock()
+		msg := "Target group '" + aws.ToString(in.TargetGroupArn) + "' is currently in use by a listener or a rule"
+		return nil, &elbtypes.ResourceInUseException{Message: &msg}
+	}
+	e.mu.Unlock()
+	return e.ELB.DeleteTargetGroup(ctx, in, o...)
+}
+
+func TestTargetGroupInUseIsRetried(t *testing.T) {
+	w := build(t)
+	ctx := context.Background()
+	inv, err := sweep.Find(ctx, w.apis, "jitsi")
+	must(t, err)
+	must(t, sweep.Delete(ctx, sweep.APIs{ELB: &inUseELB{ELB: w.elb, fails: 2}, EC2: w.ec2}, inv, nil, sweep.PollEvery(fast)))
+	after, err := sweep.Find(ctx, w.apis, "jitsi")
+	must(t, err)
+	if !after.Empty() {
+		t.Fatalf("left behind:\n%s", after)
+	}
+}
