@@ -63,8 +63,9 @@ func STUN(ctx context.Context, addr string, opts STUNOptions) Result {
 		return finish(Fail, "building STUN request: %v", err)
 	}
 	buf := make([]byte, 1500)
-	sawOther := 0
+	sawOther, sent := 0, 0
 	for i := 0; i < attempts && ctx.Err() == nil; i++ {
+		sent++
 		if _, err := conn.Write(req.Raw); err != nil {
 			if errors.Is(err, syscall.ECONNREFUSED) {
 				return finish(Fail, refusedReason)
@@ -113,7 +114,7 @@ func STUN(ctx context.Context, addr string, opts STUNOptions) Result {
 	if sawOther > 0 {
 		return finish(Warn, "%d non-STUN or unrelated replies, no STUN answer: something other than a STUN server answers on this port", sawOther)
 	}
-	return finish(Unconfirmed, "no answer to %d STUN Binding Requests (%s each); silence is what JVB gives strangers, so this neither proves nor disproves reachability", attempts, timeout)
+	return finish(Unconfirmed, "no answer to %d STUN Binding Requests (%s each); silence is what JVB gives strangers, so this neither proves nor disproves reachability", sent, timeout)
 }
 
 const refusedReason = "ICMP port unreachable: the packet arrived and nothing listens on this UDP port (JVB not running, or the target is not this task)"

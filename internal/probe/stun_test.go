@@ -78,8 +78,8 @@ func TestSTUNHonoursContext(t *testing.T) {
 	if el := time.Since(start); el > 2*time.Second {
 		t.Fatalf("STUN ran %s past a 100ms context", el)
 	}
-	if r.Status != Unconfirmed {
-		t.Fatalf("cancelled silent probe: got %+v, want UNCONFIRMED", r)
+	if r.Status != Unconfirmed || !strings.Contains(r.Reason, "no answer to 1 STUN") {
+		t.Fatalf("cancelled silent probe: got %+v, want UNCONFIRMED after the 1 request it sent", r)
 	}
 }
 
