@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -208,4 +211,45 @@ func (a Actuals) fetch(ctx context.Context, tag, project string, start, end time
 		return s.Services[i].Service < s.Services[j].Service
 	})
 	return s, nil
+}
+
+// Markdown writes the spend as a table with the Cost Explorer caveats.
+func (s Spend) Markdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#### Cost Explorer, `Project=%s`, %s to %s%s\n\n| service | spend |\n|---|---:|\n", s.Project, s.Start, s.End, s.estimatedWord())
+	for _, sv := range s.Services {
+		fmt.Fprintf(&b, "| %s | %s |\n", sv.Service, sv.Amount.Cents())
+	}
+	fmt.Fprintf(&b, "| **total** | **%s** |\n\n> %s. %s\n", s.Total.Cents(), CostExplorerNote, s.cacheWord())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Text writes the spend for a terminal.
+func (s Spend) Text(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Cost Explorer, Project=%s, %s to %s%s\n", s.Project, s.Start, s.End, s.estimatedWord())
+	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
+	for _, sv := range s.Services {
+		fmt.Fprintf(tw, "  %s\t%s\n", sv.Service, sv.Amount.Cents())
+	}
+	fmt.Fprintf(tw, "  total\t%s\n", s.Total.Cents())
+	tw.Flush()
+	fmt.Fprintf(&b, "  note: %s. %s\n", CostExplorerNote, s.cacheWord())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (s Spend) estimatedWord() string {
+	if s.Estimated {
+		return " (estimated: AWS may still revise it)"
+	}
+	return ""
+}
+
+func (s Spend) cacheWord() string {
+	if s.FromCache {
+		return fmt.Sprintf("Read from the cache (fetched %s).", s.FetchedAt.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("Fetched now with %d request(s) ($0.01 each).", s.Requests)
 }

@@ -155,3 +155,23 @@ func TestActualsFromCostExplorer(t *testing.T) {
 		t.Error("a future month was accepted")
 	}
 }
+
+func TestSpendRenderingGolden(t *testing.T) {
+	t.Parallel()
+	s := Spend{Project: "jitsi", Start: "2026-11-01", End: "2026-11-28", Estimated: true, Requests: 1,
+		Total: mustMoney(t, "4.0368"), Services: []ServiceSpend{
+			{"Amazon Elastic Container Service", mustMoney(t, "3.2145")},
+			{"Amazon Elastic Load Balancing", mustMoney(t, "0.45")},
+			{"Amazon Virtual Private Cloud", mustMoney(t, "0.36")},
+			{"Amazon Simple Storage Service", mustMoney(t, "0.0123")},
+		}}
+	var md, txt bytes.Buffer
+	if err := s.Markdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Text(&txt); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "spend.md", md.Bytes())
+	golden(t, "spend.txt", txt.Bytes())
+}
