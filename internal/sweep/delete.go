@@ -75,6 +75,7 @@ func Delete(ctx context.Context, apis APIs, inv Inventory, progress Progress, op
 	}
 
 	lbFailed := false
+	var deleting []Resource
 	for _, lb := range inv.LoadBalancers {
 		// DeleteLoadBalancer succeeds for a load balancer that is gone.
 		if _, err := apis.ELB.DeleteLoadBalancer(ctx, &elbv2.DeleteLoadBalancerInput{LoadBalancerArn: &lb.ARN}); err != nil && !isELBNotFound(err) {
@@ -87,8 +88,9 @@ func Delete(ctx context.Context, apis APIs, inv Inventory, progress Progress, op
 			continue
 		}
 		say("deleting load balancer %s", lb.Name)
+		deleting = append(deleting, lb)
 	}
-	for _, lb := range inv.LoadBalancers {
+	for _, lb := range deleting {
 		// One ARN per wait: DescribeLoadBalancers fails with NotFound when any
 		// listed ARN is gone, which the SDK waiter takes as all deleted.
 		w := elbv2.NewLoadBalancersDeletedWaiter(apis.ELB, func(wo *elbv2.LoadBalancersDeletedWaiterOptions) {

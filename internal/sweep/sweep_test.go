@@ -442,3 +442,32 @@ func TestTargetGroupInUseIsRetried(t *testing.T) {
 		t.Fatalf("left behind:\n%s", after)
 	}
 }
+
+// protectedELB refuses DeleteLoadBalancer as ELB does with deletion
+// protection on (moto stores the attribute but does not enforce it).
+type protectedELB struct{ sweep.ELB }
+
+func (protectedELB) DeleteLoadBalancer(context.Context, *elbv2.DeleteLoadBalancerInput, ...func(*elbv2.Options)) (*elbv2.DeleteLoadBalancerOutput, error) {
+	msg := "Load balancer 'jitsi-session' cannot be deleted because deletion protection is enabled"
+	return nil, &elbtypes.OperationNotPermittedException{Message: &msg}
+}
+
+func TestUndeletableLoadBalancerFailsFastAndTheRestGoes(t *testing.T) {
+	w := build(t)
+	ctx := context.Background()
+	inv, err := sweep.Find(ctx, w.apis, "jitsi")
+	must(t, err)
+	start := time.Now()
+	err = sweep.Delete(ctx, sweep.APIs{ELB: protectedELB{w.elb}, EC2: w.ec2}, inv, nil, sweep.PollEvery(fast), sweep.Limits(time.Minute, time.Minute))
+	if err == nil || !strings.Contains(err.Error(), "delete load balancer jitsi-session") || !strings.Contains(err.Error(), "deletion protection is on") {
+		t.Fatalf("Delete of a protected load balancer: %v", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("took %v: a load balancer that was not deleted must not be waited for", time.Since(start))
+	}
+	after, err := sweep.Find(ctx, w.apis, "jitsi")
+	must(t, err)
+	if names(after.LoadBalancers) != "jitsi-session" || len(after.Listeners) != 0 || len(after.Addresses) != 0 {
+		t.Errorf("after a sweep with a protected load balancer:\n%s", after)
+	}
+}

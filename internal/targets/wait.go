@@ -56,6 +56,9 @@ func WaitHealthy(ctx context.Context, api API, tgARNs []string, ip string, limit
 	if limit <= 0 {
 		return fmt.Errorf("wait limit must be positive, got %v", limit)
 	}
+	if len(tgARNs) == 0 {
+		return errors.New("no target groups to wait for (is the NLB module applied?)")
+	}
 	groups := make([]group, len(tgARNs))
 	for i, arn := range tgARNs {
 		g, err := describeGroup(ctx, api, arn)
