@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // Settings are the user's choices; empty fields fall back to the standard
@@ -98,4 +99,11 @@ func firstNonEmpty(v ...string) string {
 		}
 	}
 	return ""
+}
+
+// S3 returns an S3 client. Emulators answer path-style requests only
+// (bucket.127.0.0.1 does not resolve), so an endpoint override implies it.
+func S3(cfg aws.Config, getenv func(string) string) *s3.Client {
+	pathStyle := getenv("AWS_ENDPOINT_URL") != "" || getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_S3_USE_PATH_STYLE") == "true"
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
 }

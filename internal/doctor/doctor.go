@@ -48,8 +48,8 @@ type Bucket interface {
 
 // Terraform is what doctor asks of the Terraform wrapper.
 type Terraform interface {
-	Version(ctx context.Context) (string, error)
-	Outputs(ctx context.Context) (map[string]json.RawMessage, error)
+	Version() *version.Version
+	Output(ctx context.Context) (map[string]json.RawMessage, error)
 }
 
 // Deps are the edges doctor talks to; a nil AWS edge means credentials could not be loaded.
@@ -57,6 +57,8 @@ type Deps struct {
 	Identity  Identity
 	Bucket    Bucket
 	Terraform Terraform
+	// TerraformErr is why Terraform could not be used (not found, too old).
+	TerraformErr error
 	// AWSErr is why the AWS config could not be loaded, if it could not.
 	AWSErr error
 	// Dir is the Terraform root; BackendConfig the -backend-config file used to init it.
@@ -98,18 +100,14 @@ func Run(ctx context.Context, d Deps) []Check {
 
 	timed("Terraform >= 1.11", func() (string, string, error) {
 		const fix = "install Terraform 1.11 or newer: https://developer.hashicorp.com/terraform/install"
+		if d.TerraformErr != nil {
+			return "", fix, d.TerraformErr
+		}
 		if d.Terraform == nil {
 			return "", fix, errors.New("terraform not found on PATH")
 		}
-		v, err := d.Terraform.Version(ctx)
-		if err != nil {
-			return "", fix, err
-		}
-		got, err := version.NewVersion(v)
-		if err != nil {
-			return "", fix, fmt.Errorf("cannot read terraform version %q: %w", v, err)
-		}
-		if got.LessThan(MinTerraform) {
+		got := d.Terraform.Version()
+		if got.Core().LessThan(MinTerraform) {
 			return "", fix, fmt.Errorf("terraform %s is too old: jitsictl needs write-only arguments (1.11+) to keep secrets out of state", got)
 		}
 		return "terraform " + got.String(), "", nil
@@ -144,9 +142,9 @@ func Run(ctx context.Context, d Deps) []Check {
 			return "", initFix, errors.New("outputs unknown until Terraform is initialised")
 		}
 		if d.Terraform == nil {
-			return "", fix, errors.New("terraform not available")
+			return "", fix, errors.New("terraform not available (see above)")
 		}
-		outs, err := d.Terraform.Outputs(ctx)
+		outs, err := d.Terraform.Output(ctx)
 		if err != nil {
 			return "", fix, err
 		}

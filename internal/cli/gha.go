@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/google/shlex"
+	"github.com/sethvargo/go-githubactions"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newGHACmd) }
+
+// newGHACmd is the composite actions' entry point. Each action maps its inputs
+// into INPUT_* variables explicitly (composites get none by themselves); here
+// they are read with go-githubactions, validated, and turned into a normal
+// command line. Inputs never pass through a shell.
+func newGHACmd(a *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:    "gha",
+		Short:  "Entry point of the GitHub Actions in actions/ (reads INPUT_* variables)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+	}
+	for _, spec := range actionSpecs {
+		cmd.AddCommand(a.ghaSub(spec))
+	}
+	return cmd
+}
+
+// actionSpec turns one action's inputs into jitsictl arguments.
+type actionSpec struct {
+	name  string
+	short string
+	args  func(in func(string) string) ([]string, error)
+}
+
+var (
+	hoursInput    = regexp.MustCompile(`^[0-9]{1,3}$`)
+	durationInput = regexp.MustCompile(`^[0-9]{1,4}(s|m|h)$`)
+)
+
+// Global inputs every action accepts, each mapped to its flag.
+var globalInputs = [][2]string{{"working-directory", "--dir"}, {"backend-config", "--backend-config"}, {"region", "--region"}}
+
+var actionSpecs = []actionSpec{
+	{
+		name:  "session",
+		short: "actions/session: open, close, extend, status or reap",
+		args: func(in func(string) string) ([]string, error) {
+			action := in("action")
+			args := []string{"session", action}
+			switch action {
+			case "open", "extend":
+				h := in("hours")
+				if h == "" {
+					h = map[string]string{"open": "2", "extend": "1"}[action]
+				}
+				if !hoursInput.MatchString(h) {
+					return nil, fmt.Errorf("input hours %q is not a whole number of hours", h)
+				}
+				args = append(args, "--hours", h)
+			case "close":
+				if in("force") == "true" {
+					args = append(args, "--force")
+				}
+			case "reap":
+				if d := in("idle-after"); d != "" {
+					if !durationInput.MatchString(d) {
+						return nil, fmt.Errorf("input idle-after %q is not a duration like 30m", d)
+					}
+					args = append(args, "--idle-after", d)
+				}
+			case "status":
+			default:
+				return nil, fmt.Errorf("input action %q: use open, close, extend, status or reap", action)
+			}
+			return args, nil
+		},
+	},
+	{
+		name:  "run",
+		short: "action.yml: run any jitsictl command given in the args input",
+		args: func(in func(string) string) ([]string, error) {
+			args, err := shlex.Split(in("args"))
+			if err != nil {
+				return nil, fmt.Errorf("input args: %w", err)
+			}
+			if len(args) == 0 {
+				return nil, fmt.Errorf("input args is empty: give a jitsictl command, e.g. `session status`")
+			}
+			if args[0] == "gha" {
+				return nil, fmt.Errorf("input args cannot start with gha")
+			}
+			return args, nil
+		},
+	},
+}
+
+func (a *App) ghaSub(spec actionSpec) *cobra.Command {
+	return &cobra.Command{
+		Use:   spec.name,
+		Short: spec.short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			gha := githubactions.New(githubactions.WithGetenv(a.Getenv), githubactions.WithWriter(a.Stdout))
+			in := func(name string) string { return strings.TrimSpace(gha.GetInput(name)) }
+			args, err := spec.args(in)
+			if err != nil {
+				return usageError{err}
+			}
+			for _, g := range globalInputs {
+				if v := in(g[0]); v != "" {
+					args = append(args, g[1], v)
+				}
+			}
+			switch code := Run(cmd.Context(), args, a.Env); code {
+			case ExitOK:
+				return nil
+			case ExitUsage:
+				return usageError{fmt.Errorf("jitsictl %s: bad input (see above)", strings.Join(args, " "))}
+			default:
+				return Failed("jitsictl %s failed", args[0])
+			}
+		},
+	}
+}

@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jitsictl/jitsictl/internal/session"
+)
+
+func init() { register(newSessionCmd) }
+
+func newSessionCmd(a *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "session",
+		Short: "Open, close, extend and inspect the on-demand meeting session",
+		Long: `A session is the part of Jitsi that exists only while people meet: the NLB
+with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
+		Example: `  jitsictl session open --hours 2
+  jitsictl session status
+  jitsictl session close`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return Usagef("session needs an action: open, close, extend, status or reap")
+		},
+	}
+	cmd.AddCommand(newSessionOpen(a), newSessionClose(a), newSessionExtend(a), newSessionStatus(a), newSessionReap(a))
+	return cmd
+}
+
+func newSessionOpen(a *App) *cobra.Command {
+	var hours int
+	c := &cobra.Command{
+		Use:   "open",
+		Short: "Create the NLB and start the task; print the meeting URL",
+		Example: `  jitsictl session open --hours 2
+  jitsictl session open --hours 4 --output json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := session.ValidateHours(hours); err != nil {
+				return usageError{err}
+			}
+			m, err := a.sessionManager(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rec, err := m.Open(cmd.Context(), session.OpenOptions{Hours: hours, OpenedBy: a.actor(), RunURL: a.runURL()})
+			a.reportRecord(rec, "Session open")
+			return err
+		},
+	}
+	c.Flags().IntVar(&hours, "hours", 2, fmt.Sprintf("how long the session stays open (%d-%d)", session.MinHours, session.MaxHours))
+	return c
+}
+
+func newSessionClose(a *App) *cobra.Command {
+	var force bool
+	var reason string
+	c := &cobra.Command{
+		Use:   "close",
+		Short: "Stop the task, remove the NLB and sweep leftovers",
+		Example: `  jitsictl session close
+  jitsictl session close --force   # take over from a run that is stuck`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := a.sessionManager(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rec, err := m.Close(cmd.Context(), session.CloseOptions{Reason: reason, Force: force})
+			a.reportRecord(rec, "Session close")
+			return err
+		},
+	}
+	c.Flags().BoolVar(&force, "force", false, "take over a session another run is opening or closing")
+	c.Flags().StringVar(&reason, "reason", "requested", "why the session is closed (recorded)")
+	return c
+}
+
+func newSessionExtend(a *App) *cobra.Command {
+	var hours int
+	c := &cobra.Command{
+		Use:     "extend",
+		Short:   "Move the expiry of the open session",
+		Example: `  jitsictl session extend --hours 1`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := session.ValidateHours(hours); err != nil {
+				return usageError{err}
+			}
+			m, err := a.sessionManager(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rec, err := m.Extend(cmd.Context(), hours)
+			if err != nil {
+				return err
+			}
+			a.reportRecord(rec, "")
+			return nil
+		},
+	}
+	c.Flags().IntVar(&hours, "hours", 1, fmt.Sprintf("hours to add (%d-%d)", session.MinHours, session.MaxHours))
+	return c
+}
+
+func newSessionStatus(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:     "status",
+		Short:   "Show the session's state, URL and time left",
+		Example: `  jitsictl session status --output json`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := a.sessionManager(cmd.Context())
+			if err != nil {
+				return err
+			}
+			st, err := m.Status(cmd.Context())
+			if err != nil {
+				return err
+			}
+			a.Reporter.Result(st)
+			a.Reporter.Output("state", string(st.State))
+			if st.URL != "" {
+				a.Reporter.Output("url", st.URL)
+			}
+			if st.TimeLeft != "" {
+				a.Reporter.Output("time-left", st.TimeLeft)
+			}
+			if st.LastError != "" {
+				a.Reporter.Warnf("last error: %s", st.LastError)
+			}
+			return nil
+		},
+	}
+}
+
+func newSessionReap(a *App) *cobra.Command {
+	var idle time.Duration
+	c := &cobra.Command{
+		Use:   "reap",
+		Short: "Close expired, idle or abandoned sessions and sweep orphans (for the schedule)",
+		Example: `  jitsictl session reap
+  jitsictl session reap --idle-after 30m`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if idle < 0 {
+				return Usagef("--idle-after %s: must be positive (0 disables idle reaping)", idle)
+			}
+			m, err := a.sessionManager(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := m.Reap(cmd.Context(), session.ReapOptions{IdleAfter: idle})
+			a.Reporter.Result(res)
+			a.Reporter.Output("reap", res.Action)
+			if res.Detail != "" {
+				a.Reporter.Infof("reap: %s (%s)", res.Action, res.Detail)
+			}
+			return err
+		},
+	}
+	c.Flags().DurationVar(&idle, "idle-after", 30*time.Minute, "close an open session after this long without media (0 disables)")
+	return c
+}
+
+// reportRecord publishes a session's outputs and, in Actions, its timeline.
+func (a *App) reportRecord(rec session.Record, title string) {
+	if rec.State == "" {
+		return
+	}
+	a.Reporter.Result(rec)
+	a.Reporter.Output("state", string(rec.State))
+	if rec.URL != "" {
+		a.Reporter.Output("url", rec.URL)
+	}
+	if len(rec.Addresses) > 0 {
+		a.Reporter.Output("addresses", strings.Join(rec.Addresses, ","))
+	}
+	if !rec.ExpiresAt.IsZero() && rec.State == session.StateOpen {
+		a.Reporter.Output("expires-at", rec.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if title != "" && len(rec.Steps) > 0 {
+		a.Reporter.Summary(fmt.Sprintf("### %s: %s\n\n", title, rec.State) + session.Gantt(title, rec.Steps))
+	}
+}
+
+// actor names who opened a session: the GitHub user in Actions, user@host elsewhere.
+func (a *App) actor() string {
+	if u := a.Getenv("GITHUB_ACTOR"); u != "" {
+		return u
+	}
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
+
+func (a *App) runURL() string {
+	server, repo, run := a.Getenv("GITHUB_SERVER_URL"), a.Getenv("GITHUB_REPOSITORY"), a.Getenv("GITHUB_RUN_ID")
+	if server == "" || repo == "" || run == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s/%s/actions/runs/%s", server, repo, run)
+}

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/doctor"
+	"github.com/jitsictl/jitsictl/internal/outputs"
+	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+// childEnvKeys are passed from the injected environment to Terraform, so an
+// in-process run (tests, the demo) points Terraform where it points the SDK.
+var childEnvKeys = []string{
+	"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+	"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_EC2_METADATA_DISABLED",
+	tf.PluginMirrorEnv, tf.PluginCacheEnv,
+}
+
+// terraform builds the runner for dir.
+func (a *App) terraform(ctx context.Context, dir string) (*tf.Runner, error) {
+	var env []string
+	for _, k := range childEnvKeys {
+		if v := a.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	if a.Profile != "" {
+		env = append(env, "AWS_PROFILE="+a.Profile)
+	}
+	if a.Region != "" {
+		env = append(env, "AWS_REGION="+a.Region)
+	}
+	opts := []tf.Option{tf.WithEnv(env), tf.WithProgress(a.Stderr)}
+	if a.Getenv("AWS_ENDPOINT_URL") != "" {
+		// Emulators answer path-style S3 only; on AWS the default stays.
+		opts = append(opts, tf.WithVars(tf.Vars{"s3_use_path_style": true}))
+	}
+	return tf.New(ctx, dir, opts...)
+}
+
+// initialisedStack returns a runner for --dir, running terraform init first
+// when the root was never initialised (a fresh checkout in Actions).
+func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, doctor.Backend, error) {
+	dir, err := a.StackDir()
+	if err != nil {
+		return nil, doctor.Backend{}, err
+	}
+	r, err := a.terraform(ctx, dir)
+	if err != nil {
+		return nil, doctor.Backend{}, err
+	}
+	be, err := doctor.ReadBackend(dir)
+	if err != nil {
+		cfg := a.BackendConfig
+		if cfg == "" {
+			if _, serr := os.Stat(filepath.Join(dir, "backend.hcl")); serr == nil {
+				cfg = filepath.Join(dir, "backend.hcl")
+			}
+		}
+		if cfg == "" {
+			return nil, doctor.Backend{}, fmt.Errorf("%w; pass --backend-config <file> (see terraform/backend.hcl.example)", err)
+		}
+		a.Reporter.Infof("initialising %s with %s", dir, cfg)
+		if err := r.Init(ctx, cfg); err != nil {
+			return nil, doctor.Backend{}, err
+		}
+		if be, err = doctor.ReadBackend(dir); err != nil {
+			return nil, doctor.Backend{}, err
+		}
+	}
+	return r, be, nil
+}
+
+// RecordKey puts the session record beside the state object it belongs to.
+func RecordKey(stateKey string) string {
+	return path.Join(path.Dir(stateKey), "jitsictl-session.json")
+}
+
+// sessionManager wires the session flows to Terraform and AWS.
+func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
+	r, be, err := a.initialisedStack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := a.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.Outputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if out.ClusterName == "" || out.ServiceName == "" {
+		return nil, errors.New("the stack outputs name no ECS cluster/service: apply the stack first (jitsictl deploy apply)")
+	}
+	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+	return session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, session.Wiring{Owner: a.owner()}), nil
+}
+
+// tfStack is the Terraform stack as sessions see it.
+type tfStack struct{ r *tf.Runner }
+
+func (s tfStack) Apply(ctx context.Context, nlbEnabled bool, targets []string) error {
+	return s.r.Apply(ctx, tf.Vars{"nlb_enabled": nlbEnabled}, targets)
+}
+
+func (s tfStack) Outputs(ctx context.Context) (outputs.Outputs, error) { return s.r.Outputs(ctx) }
+
+// owner identifies this run in the lease: the Actions run, or user@host:pid.
+func (a *App) owner() string {
+	if u := a.runURL(); u != "" {
+		return u + "/attempts/" + a.Getenv("GITHUB_RUN_ATTEMPT")
+	}
+	return fmt.Sprintf("%s:%d", a.actor(), os.Getpid())
+}

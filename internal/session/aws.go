@@ -1,0 +1,66 @@
+package session
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
+	"github.com/jitsictl/jitsictl/internal/outputs"
+	"github.com/jitsictl/jitsictl/internal/report"
+	"github.com/jitsictl/jitsictl/internal/sweep"
+)
+
+// TagSweeper removes every resource tagged Project=<project>, Component=session.
+type TagSweeper struct {
+	APIs     sweep.APIs
+	Project  string
+	Reporter report.Reporter
+	Options  []sweep.Option
+}
+
+// Sweep finds and deletes; it says what it removed.
+func (s TagSweeper) Sweep(ctx context.Context) (string, error) {
+	inv, err := sweep.Find(ctx, s.APIs, s.Project)
+	if err != nil {
+		return "", err
+	}
+	if inv.Empty() {
+		return "", nil
+	}
+	err = sweep.Delete(ctx, s.APIs, inv, func(step string, elapsed time.Duration) {
+		s.Reporter.Infof("sweep: %s (%s)", step, elapsed.Round(time.Second))
+	}, s.Options...)
+	return inv.String(), err
+}
+
+// Wiring are the choices NewAWS leaves open (tests and the demo poll faster).
+type Wiring struct {
+	Owner  string
+	Limits Limits
+	Poll   time.Duration
+	Sweep  []sweep.Option
+}
+
+// NewAWS wires a Manager to AWS (or an emulator) through cfg.
+func NewAWS(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r report.Reporter, w Wiring) *Manager {
+	elb := elbv2.NewFromConfig(cfg)
+	if w.Limits == (Limits{}) {
+		w.Limits = DefaultLimits
+	}
+	return &Manager{
+		Store:    store,
+		Stack:    stack,
+		Service:  ECSService{API: ecs.NewFromConfig(cfg), Cluster: out.ClusterName, Name: out.ServiceName, Reporter: r, Poll: w.Poll},
+		Targets:  ELBTargets{API: elb, Reporter: r, Poll: w.Poll},
+		Sweeper:  TagSweeper{APIs: sweep.APIs{ELB: elb, EC2: ec2.NewFromConfig(cfg)}, Project: out.Project, Reporter: r, Options: w.Sweep},
+		Traffic:  CloudWatchTraffic{API: cloudwatch.NewFromConfig(cfg)},
+		Reporter: r,
+		Limits:   w.Limits,
+		Owner:    w.Owner,
+	}
+}
