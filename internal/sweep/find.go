@@ -77,6 +77,32 @@ func (inv Inventory) Empty() bool {
 	return len(inv.Listeners)+len(inv.LoadBalancers)+len(inv.TargetGroups)+len(inv.Addresses) == 0
 }
 
+// Except returns the inventory without the resources whose ARN or allocation
+// id is in keep: what Terraform's state still manages (a live session) must
+// not be swept, only what fell outside it.
+func (inv Inventory) Except(keep ...string) Inventory {
+	k := make(map[string]bool, len(keep))
+	for _, id := range keep {
+		k[id] = true
+	}
+	drop := func(rs []Resource) []Resource {
+		var out []Resource
+		for _, r := range rs {
+			if !k[r.ARN] {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	out := Inventory{Project: inv.Project, Listeners: drop(inv.Listeners), LoadBalancers: drop(inv.LoadBalancers), TargetGroups: drop(inv.TargetGroups)}
+	for _, a := range inv.Addresses {
+		if !k[a.AllocationID] {
+			out.Addresses = append(out.Addresses, a)
+		}
+	}
+	return out
+}
+
 // String lists the resources one per line, for logs and summaries.
 func (inv Inventory) String() string {
 	if inv.Empty() {

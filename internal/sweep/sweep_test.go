@@ -42,6 +42,7 @@ func TestInventoryString(t *testing.T) {
 		},
 	}
 	golden(t, "inventory.txt", inv.String())
+	golden(t, "inventory-except.txt", inv.Except("arn:lb", "arn:l1", "arn:l2", "arn:tg1", "eipalloc-0b2").String())
 	golden(t, "inventory-empty.txt", sweep.Inventory{Project: "jitsi"}.String())
 	if inv.Empty() || !(sweep.Inventory{Project: "jitsi"}).Empty() {
 		t.Error("Empty() is wrong")
