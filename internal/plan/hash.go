@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -18,6 +20,7 @@ type normalChange struct {
 	After        any      `json:"after"`
 	AfterUnknown any      `json:"after_unknown,omitempty"`
 	ReplacePaths []any    `json:"replace_paths,omitempty"`
+	Importing    any      `json:"importing,omitempty"`
 }
 
 type normalOutput struct {
@@ -29,7 +32,7 @@ type normalOutput struct {
 }
 
 // Hash returns "sha256:<hex>" of the plan's normalized change set: the resource and output
-// changes other than no-op, sorted, with their actions and before/after values. Timestamps,
+// changes other than no-op (imports included), sorted, with their actions and before/after values. Timestamps,
 // versions, prior state, configuration, variables and drift are left out, so two plans of
 // the same change hash equal and any changed action or value changes the hash.
 //
@@ -45,8 +48,12 @@ func Hash(p *tfjson.Plan) string {
 	set.Outputs = []normalOutput{}
 	if p != nil {
 		for _, rc := range p.ResourceChanges {
-			if rc == nil || rc.Change == nil || rc.Change.Actions.NoOp() {
+			if rc == nil || rc.Change == nil || (rc.Change.Actions.NoOp() && rc.Change.Importing == nil) {
 				continue
+			}
+			var importing any
+			if imp := rc.Change.Importing; imp != nil {
+				importing = map[string]any{"id": imp.ID, "identity": imp.Identity}
 			}
 			before, after := maskedValues(rc)
 			set.Resources = append(set.Resources, normalChange{
@@ -57,6 +64,7 @@ func Hash(p *tfjson.Plan) string {
 				After:        after,
 				AfterUnknown: rc.Change.AfterUnknown,
 				ReplacePaths: rc.Change.ReplacePaths,
+				Importing:    importing,
 			})
 		}
 		for name, oc := range p.OutputChanges {
@@ -96,4 +104,16 @@ func actionStrings(a tfjson.Actions) []string {
 		out[i] = string(x)
 	}
 	return out
+}
+
+// Verify returns an error unless p's change set hashes to reviewed, the hash recorded
+// when the plan was reviewed. Apply calls it before applying anything.
+func Verify(reviewed string, p *tfjson.Plan) error {
+	if reviewed == "" {
+		return errors.New("no reviewed plan hash: run jitsictl deploy plan and review it before applying")
+	}
+	if got := Hash(p); got != reviewed {
+		return fmt.Errorf("the resource changes differ from the reviewed plan (reviewed %s, now %s): review the new plan before applying", reviewed, got)
+	}
+	return nil
 }

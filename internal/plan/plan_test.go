@@ -81,6 +81,11 @@ func TestSummarizeFixtures(t *testing.T) {
 			hasChanges: true, outputOnly: true,
 		},
 		{
+			fixture: "forget.json", counts: Counts{Forget: 1, Replace: 1},
+			destroys:   []string{"replace terraform_data.web replace_because_cannot_update"},
+			hasChanges: true,
+		},
+		{
 			fixture: "drift.json", counts: Counts{Update: 2},
 			drift: []string{
 				"update aws_ssm_parameter.advertise ",
@@ -179,6 +184,9 @@ func TestClassify(t *testing.T) {
 		{[]tfjson.Action{"delete", "create"}, Replace},
 		{[]tfjson.Action{"create", "delete"}, Replace},
 		{[]tfjson.Action{"delete"}, Delete},
+		{[]tfjson.Action{"forget"}, Forget},
+		{[]tfjson.Action{"create", "forget"}, Replace},
+		{[]tfjson.Action{"forget", "create"}, Replace},
 	}
 	for _, tt := range tests {
 		got, err := Classify(tt.in)
@@ -186,7 +194,7 @@ func TestClassify(t *testing.T) {
 			t.Errorf("Classify(%v) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range [][]tfjson.Action{{"forget"}, {"delete", "update"}, {}} {
+	for _, bad := range [][]tfjson.Action{{"teleport"}, {"delete", "update"}, {"forget", "delete"}, {}} {
 		if _, err := Classify(bad); err == nil {
 			t.Errorf("Classify(%v) accepted an unknown action list", bad)
 		}
@@ -196,7 +204,7 @@ func TestClassify(t *testing.T) {
 func TestUnrecognisedActionFailsPolicy(t *testing.T) {
 	t.Parallel()
 	p := load(t, "creates.json")
-	p.ResourceChanges[0].Change.Actions = tfjson.Actions{"forget"}
+	p.ResourceChanges[0].Change.Actions = tfjson.Actions{"teleport"}
 	s := Summarize(p)
 	if len(s.Errors) != 1 {
 		t.Fatalf("errors = %q", s.Errors)
@@ -380,6 +388,32 @@ func TestPolicy(t *testing.T) {
 	}
 }
 
+func TestImportsCountAndHash(t *testing.T) {
+	t.Parallel()
+	p := load(t, "nochanges.json")
+	before := Hash(p)
+	p.ResourceChanges[0].Change.Importing = &tfjson.Importing{ID: "i-0abc"}
+	s := Summarize(p)
+	if s.Counts.Import != 1 || !s.HasChanges() || len(s.Changes) != 1 || s.Changes[0].Importing != "i-0abc" {
+		t.Errorf("import not summarised: %+v", s)
+	}
+	if Hash(p) == before {
+		t.Error("adding an import did not change the hash")
+	}
+	if err := (Policy{Stage: "1"}).Check(s); err != nil {
+		t.Errorf("a no-op import failed an empty policy: %v", err)
+	}
+}
+
+func TestForgetNeedsPolicy(t *testing.T) {
+	t.Parallel()
+	s := Summarize(load(t, "forget.json"))
+	err := Policy{Stage: "1", Allow: []Action{Replace}}.Check(s)
+	if err == nil || !strings.Contains(err.Error(), "forget terraform_data.legacy") {
+		t.Errorf("forget passed a policy that does not allow it: %v", err)
+	}
+}
+
 func TestParseActions(t *testing.T) {
 	t.Parallel()
 	got, err := ParseActions([]string{"create", " Update ", "replace", "delete"})
@@ -388,5 +422,20 @@ func TestParseActions(t *testing.T) {
 	}
 	if _, err := ParseActions([]string{"destroy"}); err == nil || !strings.Contains(err.Error(), `"destroy"`) {
 		t.Errorf("ParseActions(destroy) error = %v", err)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	t.Parallel()
+	reviewed := Hash(load(t, "replacedelete.json"))
+	if err := Verify(reviewed, load(t, "replacedelete-rerun.json")); err != nil {
+		t.Errorf("same change refused: %v", err)
+	}
+	err := Verify(reviewed, load(t, "creates.json"))
+	if err == nil || !strings.Contains(err.Error(), "differ from the reviewed plan") {
+		t.Errorf("different change accepted: %v", err)
+	}
+	if err := Verify("", load(t, "creates.json")); err == nil {
+		t.Error("an empty reviewed hash was accepted")
 	}
 }

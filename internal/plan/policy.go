@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Policy says which actions a stage may apply. No-op and data-source reads are always
-// allowed; output changes are always allowed.
+// Policy says which actions a stage may apply. No-op (imports included) and data-source
+// reads are always allowed; output changes are always allowed.
 type Policy struct {
 	Stage string
 	Allow []Action
@@ -19,10 +19,10 @@ func ParseActions(names []string) ([]Action, error) {
 	for _, n := range names {
 		a := Action(strings.TrimSpace(strings.ToLower(n)))
 		switch a {
-		case Create, Update, Replace, Delete:
+		case Create, Update, Replace, Delete, Forget:
 			out = append(out, a)
 		default:
-			return nil, fmt.Errorf("unknown policy action %q (use create, update, replace or delete)", n)
+			return nil, fmt.Errorf("unknown policy action %q (use create, update, replace, delete or forget)", n)
 		}
 	}
 	return out, nil
@@ -75,7 +75,7 @@ func (p Policy) Check(s Summary) error {
 	}
 	e := &PolicyError{Stage: p.Stage, Allowed: p.Allow}
 	for _, c := range s.Changes {
-		if !allowed[c.Action] {
+		if !allowed[c.Action] && !(c.Action == NoOp && c.Importing != "") {
 			e.Violations = append(e.Violations, Violation{Address: c.Address, Action: c.Action, Reason: c.Reason})
 		}
 	}

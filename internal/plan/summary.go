@@ -21,6 +21,8 @@ const (
 	Update  Action = "update"
 	Replace Action = "replace"
 	Delete  Action = "delete"
+	// Forget removes an object from state without destroying it (a `removed` block).
+	Forget Action = "forget"
 )
 
 // Classify maps Terraform's action list to one Action. Both replace orders
@@ -40,13 +42,22 @@ func Classify(a tfjson.Actions) (Action, error) {
 		return Replace, nil
 	case a.Delete():
 		return Delete, nil
+	case a.Forget():
+		return Forget, nil
+	case len(a) == 2 && (a[0] == tfjson.ActionCreate && a[1] == tfjson.ActionForget ||
+		a[0] == tfjson.ActionForget && a[1] == tfjson.ActionCreate):
+		// Replaced, but the old object is left unmanaged (destroy = false); Terraform's
+		// own views call this a replacement too.
+		return Replace, nil
 	}
 	return "", fmt.Errorf("unrecognised terraform actions %v", []tfjson.Action(a))
 }
 
-// Counts holds the number of resource instances per action.
+// Counts holds the number of resource instances per action. Import counts instances
+// being imported, whatever their action (usually no-op or update).
 type Counts struct {
-	Create, Read, Update, Replace, Delete, NoOp int
+	Create, Read, Update, Replace, Delete, Forget, NoOp int
+	Import                                              int
 }
 
 func (c *Counts) add(a Action) {
@@ -61,14 +72,18 @@ func (c *Counts) add(a Action) {
 		c.Replace++
 	case Delete:
 		c.Delete++
+	case Forget:
+		c.Forget++
 	case NoOp:
 		c.NoOp++
 	}
 }
 
-// Changes is the number of resource instances that will change (everything but no-op and
-// data-source reads).
-func (c Counts) Changes() int { return c.Create + c.Update + c.Replace + c.Delete }
+// Changes is the number of resource instance changes apply would make to infrastructure
+// or state (everything but no-op and data-source reads, plus imports).
+func (c Counts) Changes() int {
+	return c.Create + c.Update + c.Replace + c.Delete + c.Forget + c.Import
+}
 
 // ResourceChange is one resource instance's change with sensitive values already masked.
 type ResourceChange struct {
@@ -77,6 +92,7 @@ type ResourceChange struct {
 	Type            string
 	Deposed         string
 	Action          Action
+	Importing       string   // import ID when the instance is being imported
 	Reason          string   // Terraform's action_reason, empty when it gave none
 	ReplacePaths    []string // attributes that forced a replacement, e.g. "triggers_replace"
 	Attrs           []AttrChange
@@ -131,7 +147,10 @@ func Summarize(p *tfjson.Plan) Summary {
 			continue
 		}
 		s.Counts.add(c.Action)
-		if c.Action != NoOp {
+		if rc.Change.Importing != nil {
+			s.Counts.Import++
+		}
+		if c.Action != NoOp || rc.Change.Importing != nil {
 			s.Changes = append(s.Changes, c)
 		}
 	}
@@ -194,6 +213,12 @@ func resourceChange(rc *tfjson.ResourceChange) (ResourceChange, error) {
 		Deposed:         rc.DeposedKey,
 		Action:          a,
 		Reason:          string(rc.ActionReason),
+	}
+	if imp := rc.Change.Importing; imp != nil {
+		c.Importing = imp.ID
+		if c.Importing == "" {
+			c.Importing = "(by identity)"
+		}
 	}
 	for _, p := range rc.Change.ReplacePaths {
 		c.ReplacePaths = append(c.ReplacePaths, formatPath(p))

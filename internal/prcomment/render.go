@@ -3,6 +3,7 @@
 package prcomment
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -57,6 +58,44 @@ func Marker(key string) string {
 	return "<!-- jitsictl:plan key=" + strings.NewReplacer("--", "- -", ">", "").Replace(key) + " -->"
 }
 
+const reviewedPrefix = "<!-- jitsictl:reviewed "
+
+// reviewedLine records each stage's plan hash in a hidden, machine-readable line, so apply
+// can read what was reviewed back from the comment (see ReviewedHashes).
+func reviewedLine(stages []StageResult) string {
+	m := map[string]string{}
+	for _, s := range stages {
+		if s.Hash != "" {
+			m[s.Name] = s.Hash
+		}
+	}
+	if len(m) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(m) // a map of strings always encodes
+	// "--" would end the HTML comment early; \u002d is the same JSON string.
+	return reviewedPrefix + strings.ReplaceAll(string(b), "--", `-\u002d`) + " -->\n"
+}
+
+// ReviewedHashes reads the stage → plan hash record from a body written by Render. Only
+// trust a body found by Upsert's rules (marker and author).
+func ReviewedHashes(body string) (map[string]string, error) {
+	i := strings.Index(body, reviewedPrefix)
+	if i < 0 {
+		return nil, errors.New("the plan comment records no reviewed plan hashes; run jitsictl deploy plan on this commit first")
+	}
+	rest := body[i+len(reviewedPrefix):]
+	j := strings.Index(rest, " -->")
+	if j < 0 {
+		return nil, errors.New("the reviewed plan hash record in the comment is cut off")
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(rest[:j]), &m); err != nil {
+		return nil, fmt.Errorf("the reviewed plan hash record in the comment is not valid: %w", err)
+	}
+	return m, nil
+}
+
 // block is a self-contained piece of Markdown. Truncation drops whole blocks, never a
 // structural one (drop == keep), so fences and <details> tags always stay balanced.
 type block struct {
@@ -86,6 +125,7 @@ func Render(c Comment) string {
 	}
 	var head strings.Builder
 	head.WriteString(Marker(c.Key) + "\n")
+	head.WriteString(reviewedLine(c.Stages))
 	fmt.Fprintf(&head, "### %s\n\n", Headline(c.Stages))
 	writeTable(&head, c.Stages)
 	writePolicy(&head, c.Stages)
@@ -105,6 +145,8 @@ func Headline(stages []StageResult) string {
 		total.Update += c.Update
 		total.Replace += c.Replace
 		total.Delete += c.Delete
+		total.Forget += c.Forget
+		total.Import += c.Import
 		outputs += len(s.Summary.Outputs)
 		drift += len(s.Summary.Drift)
 		switch {
@@ -119,6 +161,12 @@ func Headline(stages []StageResult) string {
 	case total.Changes() > 0:
 		h = fmt.Sprintf("Plan: %d to add, %d to change, %d to replace, %d to destroy",
 			total.Create, total.Update, total.Replace, total.Delete)
+		if total.Import > 0 {
+			h += fmt.Sprintf(", %d to import", total.Import)
+		}
+		if total.Forget > 0 {
+			h += fmt.Sprintf(", %d to forget", total.Forget)
+		}
 		if outputs > 0 {
 			h += fmt.Sprintf(", %s", plural(outputs, "output change"))
 		}
@@ -294,30 +342,44 @@ func writeFooter(b *strings.Builder, c Comment) {
 
 var actionIcon = map[plan.Action]string{
 	plan.Create: "➕", plan.Update: "🔧", plan.Replace: "♻️", plan.Delete: "🗑️", plan.Read: "📖",
+	plan.Forget: "🫥", plan.NoOp: "📥",
 }
 
 func bodyBlocks(stages []StageResult) []block {
 	var out []block
 	add := func(text string, d dropOrder) { out = append(out, block{text: text, drop: d}) }
 
+	// Forgotten objects are listed with the destroys: they leave Terraform's control.
+	destroys := func(s plan.Summary) []plan.ResourceChange {
+		var out []plan.ResourceChange
+		for _, c := range s.Changes {
+			if c.Action == plan.Replace || c.Action == plan.Delete || c.Action == plan.Forget {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
 	var anyDestroy bool
 	for _, s := range stages {
-		if len(s.Summary.Destroys()) > 0 {
+		if len(destroys(s.Summary)) > 0 {
 			anyDestroy = true
 		}
 	}
 	if anyDestroy {
 		add("#### ⚠️ Destructive changes\n\n", keep)
 		for _, s := range stages {
-			d := s.Summary.Destroys()
+			d := destroys(s.Summary)
 			if len(d) == 0 {
 				continue
 			}
 			add(fmt.Sprintf("Stage %s:\n\n", s.Name), keep)
 			for _, c := range d {
-				line := fmt.Sprintf("- %s **%s** `%s`", actionIcon[c.Action], c.Action, c.Address)
+				line := fmt.Sprintf("- %s **%s** `%s`", actionIcon[c.Action], c.Action, tick(c.Address))
 				if c.Reason != "" {
 					line += " — " + c.Reason
+				}
+				if c.Action == plan.Forget {
+					line += " (removed from state, the object is kept)"
 				}
 				if len(c.ReplacePaths) > 0 {
 					line += " (forced by `" + strings.Join(c.ReplacePaths, "`, `") + "`)"
@@ -334,7 +396,7 @@ func bodyBlocks(stages []StageResult) []block {
 		}
 		add(fmt.Sprintf("#### Stage %s: changed outside Terraform\n\n", s.Name), keep)
 		for _, c := range s.Summary.Drift {
-			add(fmt.Sprintf("- `%s` (%s): %s\n", c.Address, c.Action, attrSummary(c.Attrs)), dropSecond)
+			add(fmt.Sprintf("- `%s` (%s): %s\n", tick(c.Address), c.Action, attrSummary(c.Attrs)), dropSecond)
 		}
 		add("\n", keep)
 	}
@@ -380,6 +442,9 @@ func code(s string) string {
 	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
 }
 
+// tick keeps an address (whose for_each keys may hold any text) inside its code span.
+func tick(s string) string { return strings.ReplaceAll(s, "`", "'") }
+
 func attrSummary(attrs []plan.AttrChange) string {
 	if len(attrs) == 0 {
 		return "no attribute differences shown"
@@ -408,22 +473,26 @@ func clip(s string) string {
 
 var diffSign = map[plan.Action]string{
 	plan.Create: "+", plan.Update: "~", plan.Replace: "-/+", plan.Delete: "-", plan.Read: "<=",
+	plan.Forget: ".", plan.NoOp: " ",
 }
 
 func resourceDiff(c plan.ResourceChange) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "`%s` %s %s", c.Address, actionIcon[c.Action], c.Action)
+	fmt.Fprintf(&b, "`%s` %s %s", tick(c.Address), actionIcon[c.Action], c.Action)
 	if c.PreviousAddress != "" {
-		fmt.Fprintf(&b, " (moved from `%s`)", c.PreviousAddress)
+		fmt.Fprintf(&b, " (moved from `%s`)", tick(c.PreviousAddress))
 	}
 	if c.Deposed != "" {
 		fmt.Fprintf(&b, " (deposed object %s)", c.Deposed)
+	}
+	if c.Importing != "" {
+		fmt.Fprintf(&b, " (import %s)", code(c.Importing))
 	}
 	if c.Reason != "" {
 		b.WriteString(" — " + c.Reason)
 	}
 	b.WriteString("\n\n```diff\n")
-	fmt.Fprintf(&b, "%s %s\n", diffSign[c.Action], c.Address)
+	fmt.Fprintf(&b, "%s %s\n", diffSign[c.Action], fence(c.Address))
 	for _, a := range c.Attrs {
 		switch {
 		case a.Added:

@@ -79,6 +79,10 @@ func goldenCases(t testing.TB) map[string]Comment {
 			Stages: []StageResult{stage(t, "1", "outputsonly.json", nil, nil)},
 			RunURL: runURL,
 		},
+		"forget": {
+			Stages: []StageResult{stage(t, "1", "forget.json", allActions, nil)},
+			RunURL: runURL,
+		},
 		"drift": {
 			Stages: []StageResult{stage(t, "0", "drift.json", allActions, nil)},
 			RunURL: runURL,
@@ -118,7 +122,7 @@ func TestRenderGolden(t *testing.T) {
 				t.Errorf("rendered comment differs from %s (rerun with -update and review the diff)\n--- got ---\n%s", path, got)
 			}
 			checkWellFormed(t, got, MaxBody)
-			if !strings.HasPrefix(got, Marker(c.Key)+"\n### "+Headline(c.Stages)+"\n") {
+			if !strings.HasPrefix(got, Marker(c.Key)+"\n"+reviewedLine(c.Stages)+"### "+Headline(c.Stages)+"\n") {
 				t.Errorf("body does not start with marker and headline:\n%.300s", got)
 			}
 		})
@@ -153,6 +157,7 @@ func TestHeadlines(t *testing.T) {
 		"replacedelete": "Plan: 1 to add, 1 to change, 1 to replace, 3 to destroy, 1 output change — stage 1 policy FAILED",
 		"outputsonly":   "Plan: no resource changes, 3 output changes",
 		"drift":         "Plan: 0 to add, 2 to change, 0 to replace, 0 to destroy, 2 changed outside Terraform",
+		"forget":        "Plan: 0 to add, 0 to change, 1 to replace, 0 to destroy, 1 to forget — stage 1 policy FAILED",
 		"planerror":     "Plan: 3 to add, 0 to change, 0 to replace, 0 to destroy, 2 output changes — stage 2 plan FAILED",
 	} {
 		if got := Headline(c[name].Stages); got != want {
@@ -223,6 +228,33 @@ func TestManyPolicyViolationsStayCapped(t *testing.T) {
 	checkWellFormed(t, got, MaxBody)
 	if !strings.Contains(got, "… and ") {
 		t.Error("policy violations were not capped above the fold")
+	}
+}
+
+func TestReviewedHashesRoundTrip(t *testing.T) {
+	t.Parallel()
+	for name, c := range goldenCases(t) {
+		c.Limit = 8000 // the record survives truncation
+		got, err := ReviewedHashes(Render(c))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, s := range c.Stages {
+			if s.Hash != "" && got[s.Name] != s.Hash {
+				t.Errorf("%s: stage %s hash %q, want %q", name, s.Name, got[s.Name], s.Hash)
+			}
+		}
+	}
+	odd := []StageResult{{Name: "a-->b", Hash: "sha256:00"}}
+	body := Marker("") + "\n" + reviewedLine(odd)
+	if strings.Count(body, "-->") != 2 {
+		t.Errorf("a stage name ended the hidden record early: %q", body)
+	}
+	if got, err := ReviewedHashes(body); err != nil || got["a-->b"] != "sha256:00" {
+		t.Errorf("ReviewedHashes = %v, %v", got, err)
+	}
+	if _, err := ReviewedHashes("no record"); err == nil {
+		t.Error("a body without a record was accepted")
 	}
 }
 

@@ -44,13 +44,21 @@ run() {
     vars+=("$1"); shift
   done
   local dir="$work/$out"
-  mkdir -p "$dir" && cp "$here/$name"/*.tf "$dir/"
+  # *.phase1.tf exist only for the phase-1 apply, *.phase2.tf only for the phase-2 plan.
+  mkdir -p "$dir"
+  for f in "$here/$name"/*.tf; do
+    [[ $f == *.phase2.tf ]] || cp "$f" "$dir/"
+  done
   (
     cd "$dir"
     terraform init -input=false -no-color >/dev/null
     if [[ $prior == yes ]]; then
       terraform apply -input=false -no-color -auto-approve -parallelism=50 -var phase=1 "${vars[@]}" >/dev/null
     fi
+    rm -f ./*.phase1.tf
+    for f in "$here/$name"/*.phase2.tf; do
+      [[ -e $f ]] && cp "$f" .
+    done
     if ((${#hook[@]})); then "${hook[@]}"; fi
     terraform plan -input=false -no-color -parallelism=50 -var phase=2 "${vars[@]}" -out=plan.tfplan >/dev/null
     terraform show -json plan.tfplan >plan.json
@@ -98,6 +106,7 @@ sel nochanges && run nochanges yes nochanges
 sel creates && run creates no creates
 if sel replacedelete; then run replacedelete yes replacedelete; rerun replacedelete; fi
 sel outputsonly && run outputsonly yes outputsonly
+sel forget && run forget yes forget
 if sel drift; then start_moto; run drift yes drift -- drift_outside_terraform; fi
 if sel large; then
   run large yes large-2000 -var n=2000
