@@ -130,8 +130,13 @@ func Delete(ctx context.Context, apis APIs, inv Inventory, progress Progress, op
 		say("deleted target group %s", tg.Name)
 	}
 
+	// Likewise an Elastic IP stays held while its load balancer lives.
+	eipOpts := o
+	if lbFailed {
+		eipOpts.retryLimit = 0
+	}
 	for _, a := range inv.Addresses {
-		if err := release(ctx, apis.EC2, a, o, say); err != nil {
+		if err := release(ctx, apis.EC2, a, eipOpts, say); err != nil {
 			errs = append(errs, err)
 			continue
 		}
