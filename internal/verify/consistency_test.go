@@ -149,7 +149,13 @@ func TestRunWithoutSession(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	tg := f.target
 	tg.NLBARN = ""
+	tg.TaskDefinitionFamily = ""
 	rep := Run(context.Background(), f.deps, tg)
+	for _, r := range rep.Results {
+		if r.Check == "jvb-config" && (r.Status != probe.Fail || !strings.Contains(r.Reason, "stack output task_definition_family is empty")) {
+			t.Errorf("empty task definition output: got %+v", r)
+		}
+	}
 	if !rep.Failed() || rep.Results[0].Check != "load-balancer" || !strings.Contains(rep.Results[0].Reason, "no session is open") {
 		t.Fatalf("no NLB: got %+v", rep.Results)
 	}

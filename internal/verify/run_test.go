@@ -169,3 +169,27 @@ func BenchmarkVerifyConcurrentVsSequential(b *testing.B) {
 	b.ReportMetric(seq.Seconds()/conc.Seconds(), "speedup")
 	b.ReportMetric(0, "ns/op") // the pair's ns/op mixes both modes; the metrics above are the result
 }
+
+// Without a domain the meeting URL names the NLB, for which no trusted
+// certificate exists: the HTTPS check warns instead of failing the session.
+func TestRunWithoutDomainWarnsAboutTheCertificate(t *testing.T) {
+	f := session(t, sessionOpts{silentOnly: true})
+	f.target.Domain = ""
+	f.target.MeetingURL = fmt.Sprintf("https://jitsi-jvb-0123456789.elb.us-east-1.amazonaws.com:%d/", f.tcpPort)
+	rep := Run(context.Background(), f.deps, f.target)
+	var https int
+	for _, r := range rep.Results {
+		switch r.Check {
+		case "dns":
+			t.Errorf("dns checked without a domain: %+v", r)
+		case "https":
+			https++
+			if r.Status != probe.Warn || !strings.Contains(r.Reason, "not valid for jitsi-jvb-0123456789") || !strings.Contains(r.Reason, "no domain_name") {
+				t.Errorf("https without a domain: got %+v, want WARN explaining the certificate", r)
+			}
+		}
+	}
+	if https != 2 || rep.Failed() {
+		t.Fatalf("want 2 https warnings and no failure:\n%s", text(rep))
+	}
+}
