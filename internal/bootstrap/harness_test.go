@@ -1,0 +1,195 @@
+package bootstrap
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/jitsictl/jitsictl/internal/emulator"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// The bootstrap's inputs in every test, and what moto answers for account and region.
+const (
+	testRepo    = "octo-org/jitsi"
+	testProject = "jitsi"
+	testBucket  = "jitsi-state-test"
+	testKey     = "jitsi/terraform.tfstate"
+	testAccount = "123456789012"
+	testRegion  = "us-east-1"
+)
+
+var testVars = tf.Vars{
+	"github_repository": testRepo,
+	"project":           testProject,
+	"state_bucket_name": testBucket,
+	"region":            testRegion,
+	"s3_use_path_style": true,
+}
+
+// syncBuffer collects terraform's output, written by terraform-exec's copiers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// applied is terraform/bootstrap applied to its own moto.
+type applied struct {
+	moto    *emulator.Moto
+	runner  *tf.Runner
+	log     *syncBuffer
+	outputs map[string]json.RawMessage
+}
+
+// applyBootstrap starts a moto, applies a copy of terraform/bootstrap to it (local state
+// stays in the copy) and returns the outputs. Terraform's log is printed on failure.
+func applyBootstrap(t *testing.T) *applied {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	m, err := emulator.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Stop)
+
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "terraform", "bootstrap")
+	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no terraform files in %s (%v)", src, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	log := &syncBuffer{}
+	r, err := tf.New(ctx, dir, tf.WithEnv(m.Env()), tf.WithProgress(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &applied{moto: m, runner: r, log: log}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("terraform output:\n%s", log.String())
+		}
+	})
+	if err := r.Init(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Apply(ctx, testVars, nil); err != nil {
+		t.Fatal(err)
+	}
+	if a.outputs, err = r.Output(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// awsConfig points the SDK at moto with the given credentials. Retries are off: an
+// AccessDenied must surface at once, not after backoff.
+func awsConfig(url string, creds aws.Credentials) aws.Config {
+	return aws.Config{
+		Region:           testRegion,
+		BaseEndpoint:     aws.String(url),
+		Credentials:      credentials.StaticCredentialsProvider{Value: creds},
+		RetryMaxAttempts: 1,
+	}
+}
+
+// rootCreds are moto's default account credentials, accepted while IAM is not enforced.
+var rootCreds = aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test", Source: "test"}
+
+func outputString(t *testing.T, a *applied, name string) string {
+	t.Helper()
+	raw, ok := a.outputs[name]
+	if !ok {
+		t.Fatalf("bootstrap has no output %q", name)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatalf("output %s: %v", name, err)
+	}
+	return s
+}
+
+// readRoles reads every flow's role back from IAM.
+func readRoles(t *testing.T, ctx context.Context, api IAMReader) map[string]Role {
+	t.Helper()
+	roles := map[string]Role{}
+	for _, flow := range Flows {
+		r, err := ReadRole(ctx, api, RoleName(testProject, flow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		roles[flow] = r
+	}
+	return roles
+}
+
+func iamClient(url string, creds aws.Credentials) *iam.Client {
+	return iam.NewFromConfig(awsConfig(url, creds))
+}
+
+// golden compares got with testdata/<name>, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("%s missing: run go test ./internal/bootstrap -run %s -update", path, t.Name())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run with -update if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+

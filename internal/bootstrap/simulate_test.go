@@ -1,0 +1,389 @@
+package bootstrap
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// moto evaluates identity policies only by action for most services (it hands every
+// non-S3, non-IAM request the resource "*") and understands no condition operator but
+// StringEquals, so it cannot judge "UpdateService on this service only" or "AllocateAddress
+// only when tagged". Those cases go through iam-simulate (@cloud-copilot/iam-simulate), an
+// implementation of AWS's documented evaluation logic that also validates actions,
+// resource ARN types and condition keys against AWS's service reference data. Where moto
+// is faithful (S3 objects, IAM roles, action-only statements), enforce_test.go checks
+// that moto and iam-simulate agree.
+
+const simDir = "testdata/iamsim"
+
+// requireSimulator fails (never skips) when node or the simulator package is missing.
+func requireSimulator(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatal("node is not on PATH: install Node.js >= 20 (apt-get install nodejs npm), then npm ci --prefix internal/bootstrap/testdata/iamsim")
+	}
+	if _, err := os.Stat(filepath.Join(simDir, "node_modules", "@cloud-copilot", "iam-simulate", "package.json")); err != nil {
+		t.Fatal("the IAM policy simulator is not installed: run `npm ci --prefix internal/bootstrap/testdata/iamsim` from the repository root")
+	}
+}
+
+type simResource struct {
+	Resource  string `json:"resource"`
+	AccountID string `json:"accountId"`
+}
+
+type simRequest struct {
+	Principal        string         `json:"principal"`
+	Action           string         `json:"action"`
+	Resource         simResource    `json:"resource"`
+	ContextVariables map[string]any `json:"contextVariables"`
+}
+
+type simCase struct {
+	ID               string          `json:"id"`
+	Unsafe           bool            `json:"unsafe,omitempty"`
+	IdentityPolicies []NamedPolicy   `json:"identityPolicies,omitempty"`
+	ResourcePolicy   json.RawMessage `json:"resourcePolicy,omitempty"`
+	Request          simRequest      `json:"request"`
+}
+
+type simVerdict struct {
+	ID                 string   `json:"id"`
+	Result             string   `json:"result"` // Allowed, ExplicitlyDenied, ImplicitlyDenied
+	Error              string   `json:"error"`
+	IgnoredContextKeys []string `json:"ignoredContextKeys"`
+}
+
+func (v simVerdict) allowed() bool { return v.Result == "Allowed" }
+
+// simulate runs all cases in one node process (start-up dominates: ~0.5 s).
+func simulate(t *testing.T, cases []simCase) map[string]simVerdict {
+	t.Helper()
+	in, err := json.Marshal(cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "simulate.mjs")
+	cmd.Dir = simDir
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("iam-simulate: %v\n%s", err, stderr.String())
+	}
+	var verdicts []simVerdict
+	if err := json.Unmarshal(out, &verdicts); err != nil {
+		t.Fatalf("iam-simulate output: %v\n%s", err, out)
+	}
+	byID := make(map[string]simVerdict, len(verdicts))
+	for _, v := range verdicts {
+		if v.Error != "" {
+			t.Errorf("case %s: simulator rejected it: %s", v.ID, v.Error)
+		}
+		// A condition key the simulator drops would make a condition test vacuous.
+		if len(v.IgnoredContextKeys) > 0 {
+			t.Errorf("case %s: simulator ignored context keys %v (not valid for this action)", v.ID, v.IgnoredContextKeys)
+		}
+		byID[v.ID] = v
+	}
+	if len(byID) != len(cases) {
+		t.Fatalf("simulator answered %d of %d cases", len(byID), len(cases))
+	}
+	return byID
+}
+
+func sessionPrincipal(flow string) string {
+	return "arn:aws:sts::" + testAccount + ":assumed-role/" + RoleName(testProject, flow) + "/GitHubActions"
+}
+
+// testTrustSimulation: each role admits exactly its own subject with the STS audience.
+func testTrustSimulation(t *testing.T, roles map[string]Role) {
+	subjects := map[string]string{
+		"other repository":       "repo:octo-org/jitsi-fork:pull_request",
+		"owner prefix":           "repo:octo-org/jitsi-other:ref:refs/heads/main",
+		"feature branch":         "repo:" + testRepo + ":ref:refs/heads/feature",
+		"staging environment":    "repo:" + testRepo + ":environment:staging",
+		"tag push":               "repo:" + testRepo + ":ref:refs/tags/v1",
+		"case-changed repo name": "repo:octo-org/Jitsi:pull_request",
+	}
+	for flow, s := range wantSubjects {
+		subjects[flow] = s
+	}
+	var cases []simCase
+	want := map[string]bool{}
+	for flow, role := range roles {
+		for label, sub := range subjects {
+			for _, aud := range []string{"sts.amazonaws.com", "https://github.com/octo-org"} {
+				id := fmt.Sprintf("%s role / %s / aud %s", flow, label, aud)
+				cases = append(cases, simCase{
+					ID: id, Unsafe: true, ResourcePolicy: role.Trust,
+					Request: simRequest{
+						Principal: oidcARN,
+						Action:    "sts:AssumeRoleWithWebIdentity",
+						Resource:  simResource{role.ARN, testAccount},
+						ContextVariables: map[string]any{
+							"token.actions.githubusercontent.com:aud": aud,
+							"token.actions.githubusercontent.com:sub": sub,
+						},
+					},
+				})
+				want[id] = label == flow && aud == "sts.amazonaws.com"
+			}
+		}
+		// Another OIDC provider (another issuer) presenting the right subject.
+		id := flow + " role / other issuer"
+		cases = append(cases, simCase{
+			ID: id, Unsafe: true, ResourcePolicy: role.Trust,
+			Request: simRequest{
+				Principal: "arn:aws:iam::" + testAccount + ":oidc-provider/gitlab.example.com",
+				Action:    "sts:AssumeRoleWithWebIdentity",
+				Resource:  simResource{role.ARN, testAccount},
+				ContextVariables: map[string]any{
+					"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+					"token.actions.githubusercontent.com:sub": wantSubjects[flow],
+				},
+			},
+		})
+		want[id] = false
+	}
+	got := simulate(t, cases)
+	for id, w := range want {
+		if got[id].allowed() != w {
+			t.Errorf("%s: %s, want allowed=%v", id, got[id].Result, w)
+		}
+	}
+}
+
+// perm is one request a flow makes (or must not be able to make).
+type perm struct {
+	action, resource string
+	context          map[string]any
+	allow            bool
+}
+
+// ARNs of the stack's resources as AWS names them.
+var (
+	arnPrefix     = func(svc string) string { return "arn:aws:" + svc + ":" + testRegion + ":" + testAccount + ":" }
+	serviceARN    = arnPrefix("ecs") + "service/" + testProject + "/" + testProject
+	clusterARN    = arnPrefix("ecs") + "cluster/" + testProject
+	sessionParam  = arnPrefix("ssm") + "parameter/" + testProject + "/session/advertise-ips"
+	secretParam   = arnPrefix("ssm") + "parameter/" + testProject + "/secrets/JVB_AUTH_PASSWORD"
+	stateObject   = "arn:aws:s3:::" + testBucket + "/" + testKey
+	lockObject    = stateObject + ".tflock"
+	recordObject  = "arn:aws:s3:::" + testBucket + "/" + testProject + "/jitsictl-session.json"
+	otherObject   = "arn:aws:s3:::" + testBucket + "/other/terraform.tfstate"
+	bucketARN     = "arn:aws:s3:::" + testBucket
+	nlbARN        = arnPrefix("elasticloadbalancing") + "loadbalancer/net/" + testProject + "-jvb/50dc6c495c0c9188"
+	udpTG         = arnPrefix("elasticloadbalancing") + "targetgroup/" + testProject + "-udp-10000/73e2d6bc24d8a067"
+	listenerARN   = arnPrefix("elasticloadbalancing") + "listener/net/" + testProject + "-jvb/50dc6c495c0c9188/f2f7dc8efc522ab2"
+	eipARN        = arnPrefix("ec2") + "elastic-ip/eipalloc-0123456789abcdef0"
+	taskRole      = "arn:aws:iam::" + testAccount + ":role/" + testProject + "-task-execution"
+	ssmKey        = arnPrefix("kms") + "key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	viaSSM        = map[string]any{"kms:ViaService": "ssm." + testRegion + ".amazonaws.com"}
+	taggedProject = func(p string) map[string]any {
+		return map[string]any{"aws:RequestTag/Project": p, "aws:TagKeys": []string{"Project", "Component"}}
+	}
+	resourceTagged = func(p string) map[string]any { return map[string]any{"aws:ResourceTag/Project": p} }
+)
+
+// flowPermissions is what each flow must be able to do and what it must not. The
+// comments say which flow step makes the call.
+var flowPermissions = map[string][]perm{
+	"plan": {
+		// terraform plan: refresh the stack.
+		{action: "ecs:DescribeServices", resource: serviceARN, allow: true},
+		{action: "ecs:DescribeClusters", resource: clusterARN, allow: true},
+		{action: "ec2:DescribeVpcs", resource: "*", allow: true},
+		{action: "elasticloadbalancing:DescribeLoadBalancers", resource: "*", allow: true},
+		{action: "iam:GetRole", resource: taskRole, allow: true},
+		{action: "logs:DescribeLogGroups", resource: "*", allow: true},
+		{action: "servicediscovery:GetNamespace", resource: arnPrefix("servicediscovery") + "namespace/ns-abcdefghijklmnop", allow: true},
+		{action: "ssm:DescribeParameters", resource: "*", allow: true},
+		{action: "ssm:GetParameter", resource: sessionParam, allow: true},
+		{action: "secretsmanager:GetRandomPassword", resource: "*", allow: true},
+		{action: "s3:GetBucketVersioning", resource: "arn:aws:s3:::" + testProject + "-data-" + testAccount, allow: true},
+		// The backend: read the state, take and release the lock file.
+		{action: "s3:ListBucket", resource: bucketARN, allow: true},
+		{action: "s3:GetObject", resource: stateObject, allow: true},
+		{action: "s3:PutObject", resource: lockObject, allow: true},
+		{action: "s3:DeleteObject", resource: lockObject, allow: true},
+		// Never: secrets, writes, anything else in the bucket.
+		{action: "ssm:GetParameter", resource: secretParam, allow: false},
+		{action: "ssm:GetParameters", resource: secretParam, allow: false},
+		{action: "kms:Decrypt", resource: ssmKey, context: viaSSM, allow: false},
+		{action: "s3:PutObject", resource: stateObject, allow: false},
+		{action: "s3:DeleteObject", resource: stateObject, allow: false},
+		{action: "s3:GetObject", resource: otherObject, allow: false},
+		{action: "s3:PutObject", resource: recordObject, allow: false},
+		{action: "ecs:UpdateService", resource: serviceARN, allow: false},
+		{action: "ecs:RegisterTaskDefinition", resource: "*", allow: false},
+		{action: "elasticloadbalancing:CreateLoadBalancer", resource: nlbARN, context: taggedProject(testProject), allow: false},
+		{action: "ec2:AllocateAddress", resource: eipARN, context: taggedProject(testProject), allow: false},
+		{action: "ssm:PutParameter", resource: sessionParam, allow: false},
+		{action: "iam:PutRolePolicy", resource: "arn:aws:iam::" + testAccount + ":role/" + RoleName(testProject, "plan"), allow: false},
+		{action: "iam:GetRole", resource: "arn:aws:iam::" + testAccount + ":role/" + RoleName(testProject, "deploy"), allow: false},
+	},
+	"session": {
+		// Same refresh as plan.
+		{action: "ecs:DescribeServices", resource: serviceARN, allow: true},
+		{action: "ec2:DescribeAddresses", resource: "*", allow: true},
+		{action: "elasticloadbalancing:DescribeTargetHealth", resource: "*", allow: true},
+		{action: "ecs:ListTasks", resource: arnPrefix("ecs") + "container-instance/" + testProject + "/*", allow: true},
+		{action: "ecs:DescribeTasks", resource: arnPrefix("ecs") + "task/" + testProject + "/0123456789abcdef", allow: true},
+		{action: "cloudwatch:GetMetricData", resource: "*", allow: true},
+		// Full apply refreshes the SecureStrings, and the provider reads them with
+		// WithDecryption=true: the session role can read them (see README).
+		{action: "ssm:GetParameter", resource: secretParam, allow: true},
+		// State, lock and record.
+		{action: "s3:GetObject", resource: stateObject, allow: true},
+		{action: "s3:PutObject", resource: stateObject, allow: true},
+		{action: "s3:PutObject", resource: lockObject, allow: true},
+		{action: "s3:DeleteObject", resource: lockObject, allow: true},
+		{action: "s3:GetObject", resource: recordObject, allow: true},
+		{action: "s3:PutObject", resource: recordObject, allow: true},
+		{action: "s3:PutObject", resource: otherObject, allow: false},
+		{action: "s3:DeleteBucket", resource: bucketARN, allow: false},
+		{action: "s3:PutBucketPolicy", resource: bucketARN, allow: false},
+		// Elastic IPs: only this project's.
+		{action: "ec2:AllocateAddress", resource: eipARN, context: taggedProject(testProject), allow: true},
+		{action: "ec2:AllocateAddress", resource: eipARN, context: taggedProject("other"), allow: false},
+		{action: "ec2:AllocateAddress", resource: eipARN, allow: false}, // untagged
+		{action: "ec2:CreateTags", resource: eipARN, context: map[string]any{"ec2:CreateAction": "AllocateAddress"}, allow: true},
+		{action: "ec2:ReleaseAddress", resource: eipARN, context: resourceTagged(testProject), allow: true},
+		{action: "ec2:ReleaseAddress", resource: eipARN, context: resourceTagged("other"), allow: false},
+		// The NLB module's resources, by name, tagged on create.
+		{action: "elasticloadbalancing:CreateLoadBalancer", resource: nlbARN, context: taggedProject(testProject), allow: true},
+		{action: "elasticloadbalancing:CreateLoadBalancer", resource: nlbARN, context: taggedProject("other"), allow: false},
+		{action: "elasticloadbalancing:CreateLoadBalancer", resource: arnPrefix("elasticloadbalancing") + "loadbalancer/net/other-jvb/50dc6c495c0c9188", context: taggedProject(testProject), allow: false},
+		{action: "elasticloadbalancing:CreateTargetGroup", resource: udpTG, context: taggedProject(testProject), allow: true},
+		{action: "elasticloadbalancing:CreateTargetGroup", resource: arnPrefix("elasticloadbalancing") + "targetgroup/" + testProject + "-test-udp-10000/73e2d6bc24d8a067", context: taggedProject(testProject), allow: false},
+		// CreateListener is authorized against the load balancer it adds to.
+		{action: "elasticloadbalancing:CreateListener", resource: nlbARN, context: taggedProject(testProject), allow: true},
+		{action: "elasticloadbalancing:RegisterTargets", resource: udpTG, allow: true},
+		{action: "elasticloadbalancing:DeregisterTargets", resource: udpTG, allow: true},
+		{action: "elasticloadbalancing:ModifyTargetGroupAttributes", resource: udpTG, allow: true},
+		{action: "elasticloadbalancing:DeleteListener", resource: listenerARN, allow: true},
+		{action: "elasticloadbalancing:DeleteLoadBalancer", resource: nlbARN, allow: true},
+		{action: "elasticloadbalancing:DeleteLoadBalancer", resource: arnPrefix("elasticloadbalancing") + "loadbalancer/app/prod-alb/50dc6c495c0c9188", allow: false},
+		// The advertised addresses, not the secrets.
+		{action: "ssm:PutParameter", resource: sessionParam, allow: true},
+		{action: "ssm:PutParameter", resource: secretParam, allow: false},
+		{action: "ssm:DeleteParameter", resource: secretParam, allow: false},
+		// The project's service only, and no new task definitions.
+		{action: "ecs:UpdateService", resource: serviceARN, allow: true},
+		{action: "ecs:UpdateService", resource: arnPrefix("ecs") + "service/" + testProject + "/other", allow: false},
+		{action: "ecs:UpdateService", resource: arnPrefix("ecs") + "service/billing/billing", allow: false},
+		{action: "ecs:RegisterTaskDefinition", resource: "*", allow: false},
+		{action: "ecs:DeleteService", resource: serviceARN, allow: false},
+		{action: "iam:CreateRole", resource: taskRole, allow: false},
+		{action: "iam:PutRolePolicy", resource: taskRole, allow: false},
+		{action: "iam:PassRole", resource: taskRole, context: map[string]any{"iam:PassedToService": "ecs-tasks.amazonaws.com"}, allow: false},
+		{action: "ec2:CreateVpc", resource: arnPrefix("ec2") + "vpc/*", allow: false},
+		{action: "ec2:RunInstances", resource: arnPrefix("ec2") + "instance/*", allow: false},
+	},
+	"deploy": {
+		{action: "s3:GetObject", resource: stateObject, allow: true},
+		{action: "s3:PutObject", resource: stateObject, allow: true},
+		{action: "s3:PutObject", resource: lockObject, allow: true},
+		{action: "s3:DeleteObject", resource: lockObject, allow: true},
+		{action: "s3:PutObject", resource: otherObject, allow: false},
+		{action: "s3:DeleteBucket", resource: bucketARN, allow: false},
+		{action: "s3:CreateBucket", resource: "arn:aws:s3:::" + testProject + "-data-" + testAccount, allow: true},
+		{action: "s3:GetObject", resource: "arn:aws:s3:::" + testProject + "-data-" + testAccount + "/recordings/a.mp4", allow: false},
+		// Both halves of the session, and the rest of the stack.
+		{action: "ecs:UpdateService", resource: serviceARN, allow: true},
+		{action: "ecs:RegisterTaskDefinition", resource: "*", allow: true},
+		{action: "ecs:CreateService", resource: serviceARN, allow: true},
+		{action: "ecs:UpdateService", resource: arnPrefix("ecs") + "service/billing/billing", allow: false},
+		{action: "ssm:PutParameter", resource: sessionParam, allow: true},
+		{action: "ssm:PutParameter", resource: secretParam, allow: true},
+		{action: "ssm:PutParameter", resource: arnPrefix("ssm") + "parameter/billing/db-password", allow: false},
+		{action: "elasticloadbalancing:CreateLoadBalancer", resource: nlbARN, context: taggedProject(testProject), allow: true},
+		{action: "elasticloadbalancing:RegisterTargets", resource: udpTG, allow: true},
+		{action: "ec2:AllocateAddress", resource: eipARN, context: taggedProject(testProject), allow: true},
+		{action: "ec2:CreateVpc", resource: arnPrefix("ec2") + "vpc/*", allow: true},
+		{action: "ec2:RunInstances", resource: arnPrefix("ec2") + "instance/*", allow: false},
+		{action: "logs:CreateLogGroup", resource: arnPrefix("logs") + "log-group:/ecs/" + testProject, allow: true},
+		{action: "logs:DeleteLogGroup", resource: arnPrefix("logs") + "log-group:/ecs/billing", allow: false},
+		{action: "servicediscovery:CreateHttpNamespace", resource: "*", context: taggedProject(testProject), allow: true},
+		// IAM: the stack's task roles only; never the GitHub roles (no self-escalation).
+		{action: "iam:CreateRole", resource: taskRole, allow: true},
+		{action: "iam:PutRolePolicy", resource: taskRole, allow: true},
+		{action: "iam:PassRole", resource: taskRole, context: map[string]any{"iam:PassedToService": "ecs-tasks.amazonaws.com"}, allow: true},
+		{action: "iam:PassRole", resource: taskRole, context: map[string]any{"iam:PassedToService": "lambda.amazonaws.com"}, allow: false},
+		{action: "iam:PutRolePolicy", resource: "arn:aws:iam::" + testAccount + ":role/" + RoleName(testProject, "deploy"), allow: false},
+		{action: "iam:AttachRolePolicy", resource: "arn:aws:iam::" + testAccount + ":role/" + RoleName(testProject, "session"), allow: false},
+		{action: "iam:CreatePolicyVersion", resource: "arn:aws:iam::" + testAccount + ":policy/" + testProject + "-deploy", allow: false},
+		{action: "iam:CreateUser", resource: "arn:aws:iam::" + testAccount + ":user/backdoor", allow: false},
+		{action: "iam:CreateServiceLinkedRole", resource: "arn:aws:iam::" + testAccount + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", context: map[string]any{"iam:AWSServiceName": "ecs.amazonaws.com"}, allow: true},
+	},
+}
+
+func permCaseID(flow string, p perm) string {
+	id := fmt.Sprintf("%s %s on %s", flow, p.action, p.resource)
+	if len(p.context) > 0 {
+		b, _ := json.Marshal(p.context)
+		id += " with " + string(b)
+	}
+	return id
+}
+
+// testPermissionSimulation evaluates every flow's table against the policies IAM returned.
+func testPermissionSimulation(t *testing.T, roles map[string]Role) {
+	var cases []simCase
+	want := map[string]bool{}
+	for flow, perms := range flowPermissions {
+		for _, p := range perms {
+			id := permCaseID(flow, p)
+			if _, dup := want[id]; dup {
+				t.Fatalf("duplicate case %s", id)
+			}
+			ctx := p.context
+			if ctx == nil {
+				ctx = map[string]any{}
+			}
+			cases = append(cases, simCase{
+				ID:               id,
+				IdentityPolicies: roles[flow].Policies,
+				Request: simRequest{
+					Principal:        sessionPrincipal(flow),
+					Action:           p.action,
+					Resource:         simResource{p.resource, testAccount},
+					ContextVariables: ctx,
+				},
+			})
+			want[id] = p.allow
+		}
+	}
+	got := simulate(t, cases)
+	for id, w := range want {
+		if v := got[id]; v.Error == "" && v.allowed() != w {
+			t.Errorf("%s: %s, want allowed=%v", id, v.Result, w)
+		}
+	}
+	// The plan role's secret denial must be explicit: the aws/ssm key policy would
+	// otherwise let it decrypt through SSM (see policy_read.tf).
+	for _, p := range []perm{{action: "ssm:GetParameter", resource: secretParam}, {action: "kms:Decrypt", resource: ssmKey, context: viaSSM}} {
+		if r := got[permCaseID("plan", p)].Result; r != "ExplicitlyDenied" {
+			t.Errorf("plan %s on %s: %s, want ExplicitlyDenied", p.action, p.resource, r)
+		}
+	}
+	var names []string
+	for _, p := range roles["plan"].Policies {
+		names = append(names, p.Name)
+	}
+	if !strings.Contains(strings.Join(names, ","), testProject+"-stack-read") {
+		t.Errorf("plan role policies %v lack the shared stack-read policy", names)
+	}
+}
