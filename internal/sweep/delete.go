@@ -63,6 +63,14 @@ func Delete(ctx context.Context, apis APIs, inv Inventory, progress Progress, op
 		}
 	}
 	var errs []error
+	// Between stages: an interrupted sweep stops instead of piling up one
+	// "context canceled" per remaining resource.
+	interrupted := func() error {
+		if ctx.Err() == nil {
+			return nil
+		}
+		return errors.Join(append(errs, fmt.Errorf("sweep interrupted: %w", ctx.Err()))...)
+	}
 
 	for _, l := range inv.Listeners {
 		_, err := apis.ELB.DeleteListener(ctx, &elbv2.DeleteListenerInput{ListenerArn: &l.ARN})
@@ -74,6 +82,9 @@ func Delete(ctx context.Context, apis APIs, inv Inventory, progress Progress, op
 		}
 	}
 
+	if err := interrupted(); err != nil {
+		return err
+	}
 	lbFailed := false
 	var deleting []Resource
 	for _, lb := range inv.LoadBalancers {
@@ -104,6 +115,9 @@ func Delete(ctx context.Context, apis APIs, inv Inventory, progress Progress, op
 		say("load balancer %s is gone", lb.Name)
 	}
 
+	if err := interrupted(); err != nil {
+		return err
+	}
 	// A target group stays "in use" for a moment after its load balancer is
 	// deleted; if a load balancer could not be deleted, one try is enough.
 	tgLimit := o.retryLimit
@@ -130,6 +144,9 @@ func Delete(ctx context.Context, apis APIs, inv Inventory, progress Progress, op
 		say("deleted target group %s", tg.Name)
 	}
 
+	if err := interrupted(); err != nil {
+		return err
+	}
 	// Likewise an Elastic IP stays held while its load balancer lives.
 	eipOpts := o
 	if lbFailed {

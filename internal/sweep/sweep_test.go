@@ -472,3 +472,18 @@ func TestUndeletableLoadBalancerFailsFastAndTheRestGoes(t *testing.T) {
 		t.Errorf("after a sweep with a protected load balancer:\n%s", after)
 	}
 }
+
+func TestCancelledDeleteStops(t *testing.T) {
+	w := build(t)
+	inv, err := sweep.Find(context.Background(), w.apis, "jitsi")
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = sweep.Delete(ctx, w.apis, inv, nil, sweep.PollEvery(fast))
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "sweep interrupted") {
+		t.Fatalf("Delete with a cancelled context: %v", err)
+	}
+	if n := strings.Count(err.Error(), "\n"); n > 3 {
+		t.Errorf("%d error lines; an interrupted sweep should stop early:\n%v", n+1, err)
+	}
+}
