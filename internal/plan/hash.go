@@ -47,6 +47,13 @@ func Hash(p *tfjson.Plan) string {
 	set.Resources = []normalChange{}
 	set.Outputs = []normalOutput{}
 	if p != nil {
+		secrets := secretStrings(p)
+		clean := func(v any) any {
+			if len(secrets) == 0 {
+				return v
+			}
+			return scrubTree(v, secrets)
+		}
 		for _, rc := range p.ResourceChanges {
 			if rc == nil || rc.Change == nil || (rc.Change.Actions.NoOp() && rc.Change.Importing == nil) {
 				continue
@@ -60,8 +67,8 @@ func Hash(p *tfjson.Plan) string {
 				Address:      rc.Address,
 				Deposed:      rc.DeposedKey,
 				Actions:      actionStrings(rc.Change.Actions),
-				Before:       before,
-				After:        after,
+				Before:       clean(before),
+				After:        clean(after),
 				AfterUnknown: rc.Change.AfterUnknown,
 				ReplacePaths: rc.Change.ReplacePaths,
 				Importing:    importing,
@@ -74,8 +81,8 @@ func Hash(p *tfjson.Plan) string {
 			set.Outputs = append(set.Outputs, normalOutput{
 				Name:         name,
 				Actions:      actionStrings(oc.Actions),
-				Before:       MaskValue(oc.Before, oc.BeforeSensitive),
-				After:        MaskValue(oc.After, oc.AfterSensitive),
+				Before:       clean(MaskValue(oc.Before, oc.BeforeSensitive)),
+				After:        clean(MaskValue(oc.After, oc.AfterSensitive)),
 				AfterUnknown: oc.AfterUnknown,
 			})
 		}

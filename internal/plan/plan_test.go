@@ -358,6 +358,22 @@ func TestHashDoesNotDigestSecrets(t *testing.T) {
 	if Hash(a) != Hash(b) {
 		t.Error("hash depends on a sensitive value, so the published hash would confirm guesses of it")
 	}
+	// Nor on a copy of it in an unmarked attribute.
+	for _, p := range []*tfjson.Plan{a, b} {
+		for _, rc := range p.ResourceChanges {
+			if rc.Address == "terraform_data.web" {
+				secret := rc.Change.After.(map[string]any)
+				if p == a {
+					secret["input"].(map[string]any)["image"] = "FIXTURE-SECRET-9f8e7d6c"
+				} else {
+					secret["input"].(map[string]any)["image"] = "another-secret"
+				}
+			}
+		}
+	}
+	if Hash(a) != Hash(b) {
+		t.Error("hash depends on a copied secret")
+	}
 }
 
 func TestPolicy(t *testing.T) {
@@ -437,5 +453,41 @@ func TestVerify(t *testing.T) {
 	}
 	if err := Verify("", load(t, "creates.json")); err == nil {
 		t.Error("an empty reviewed hash was accepted")
+	}
+}
+
+func TestSecretCopiedIntoAnUnmarkedAttributeIsScrubbed(t *testing.T) {
+	t.Parallel()
+	p := load(t, "creates.json")
+	// The secret reaches an attribute Terraform does not mark (a copied literal).
+	for _, rc := range p.ResourceChanges {
+		if rc.Address == "terraform_data.web" {
+			rc.Change.After.(map[string]any)["input"].(map[string]any)["image"] = "registry/FIXTURE-SECRET-9f8e7d6c:tag"
+		}
+	}
+	got := fmt.Sprintf("%#v", Summarize(p))
+	if strings.Contains(got, "FIXTURE-SECRET-9f8e7d6c") {
+		t.Errorf("copied secret leaked: %s", got)
+	}
+	// Only the value holding it is blanked: the other attributes stay readable.
+	if !strings.Contains(got, "8443") {
+		t.Errorf("scrubbing blanked unrelated values: %s", got)
+	}
+}
+
+func TestSensitiveVariableValuesAreSecrets(t *testing.T) {
+	t.Parallel()
+	p := load(t, "creates.json")
+	if p.Variables["jvb_auth_password"] == nil {
+		t.Fatal("fixture lost its sensitive variable")
+	}
+	p.Variables["jvb_auth_password"].Value = "VARIABLE-ONLY-SECRET"
+	for _, rc := range p.ResourceChanges {
+		if rc.Address == "terraform_data.web" {
+			rc.Change.After.(map[string]any)["input"].(map[string]any)["image"] = "VARIABLE-ONLY-SECRET"
+		}
+	}
+	if got := fmt.Sprintf("%#v", Summarize(p)); strings.Contains(got, "VARIABLE-ONLY-SECRET") {
+		t.Error("a sensitive variable's value leaked")
 	}
 }

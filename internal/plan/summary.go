@@ -183,6 +183,14 @@ func Summarize(p *tfjson.Plan) Summary {
 			After:  FormatValue(maskUnknown(MaskValue(oc.After, oc.AfterSensitive), oc.AfterUnknown)),
 		})
 	}
+	if secrets := secretStrings(p); len(secrets) > 0 {
+		scrubChanges(s.Changes, secrets)
+		scrubChanges(s.Drift, secrets)
+		for i := range s.Outputs {
+			s.Outputs[i].Before = scrub(s.Outputs[i].Before, secrets)
+			s.Outputs[i].After = scrub(s.Outputs[i].After, secrets)
+		}
+	}
 	byAddr := func(cs []ResourceChange) {
 		sort.Slice(cs, func(i, j int) bool {
 			if cs[i].Address != cs[j].Address {

@@ -1,0 +1,152 @@
+package plan
+
+import (
+	"sort"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// minSecretLen keeps trivially short "secrets" (empty strings, "0") from blanking out
+// unrelated values.
+const minSecretLen = 4
+
+// secretStrings collects every string the plan holds as a secret: leaves marked sensitive
+// in resource changes, drift and outputs, SSM SecureString values, and sensitive root
+// variables. Summarize scrubs them from every rendered value, so a secret copied into an
+// attribute Terraform does not mark (a literal, a non-sensitive derivation) stays hidden.
+func secretStrings(p *tfjson.Plan) []string {
+	set := map[string]bool{}
+	addMarked := func(v, sensitive any) {
+		walkMarked(v, sensitive, func(s string) {
+			if len(s) >= minSecretLen {
+				set[s] = true
+			}
+		})
+	}
+	addResource := func(rc *tfjson.ResourceChange) {
+		if rc == nil || rc.Change == nil {
+			return
+		}
+		ch := rc.Change
+		addMarked(ch.Before, ch.BeforeSensitive)
+		addMarked(ch.After, ch.AfterSensitive)
+		if rc.Type == "aws_ssm_parameter" && !plainParameter(ch) {
+			for _, side := range []any{ch.Before, ch.After} {
+				if m, ok := side.(map[string]any); ok {
+					for _, a := range secureStringValueAttrs {
+						addMarked(m[a], true)
+					}
+				}
+			}
+		}
+	}
+	for _, rc := range p.ResourceChanges {
+		addResource(rc)
+	}
+	for _, rc := range p.ResourceDrift {
+		addResource(rc)
+	}
+	for _, oc := range p.OutputChanges {
+		if oc != nil {
+			addMarked(oc.Before, oc.BeforeSensitive)
+			addMarked(oc.After, oc.AfterSensitive)
+		}
+	}
+	if p.Config != nil && p.Config.RootModule != nil {
+		for name, v := range p.Config.RootModule.Variables {
+			if v != nil && v.Sensitive && p.Variables[name] != nil {
+				addMarked(p.Variables[name].Value, true)
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// walkMarked calls fn with every string leaf of v that sensitive marks.
+func walkMarked(v, sensitive any, fn func(string)) {
+	switch s := sensitive.(type) {
+	case bool:
+		if s {
+			walkStrings(v, fn)
+		}
+	case map[string]any:
+		if m, ok := v.(map[string]any); ok {
+			for k, val := range m {
+				walkMarked(val, s[k], fn)
+			}
+		}
+	case []any:
+		if l, ok := v.([]any); ok {
+			for i, val := range l {
+				if i < len(s) {
+					walkMarked(val, s[i], fn)
+				}
+			}
+		}
+	}
+}
+
+func walkStrings(v any, fn func(string)) {
+	switch t := v.(type) {
+	case string:
+		fn(t)
+	case map[string]any:
+		for _, val := range t {
+			walkStrings(val, fn)
+		}
+	case []any:
+		for _, val := range t {
+			walkStrings(val, fn)
+		}
+	}
+}
+
+// scrub replaces a formatted value that contains any secret by the Sensitive marker.
+func scrub(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if strings.Contains(s, sec) {
+			return string(Sensitive)
+		}
+	}
+	return s
+}
+
+func scrubChanges(cs []ResourceChange, secrets []string) {
+	for i := range cs {
+		for j := range cs[i].Attrs {
+			a := &cs[i].Attrs[j]
+			a.Before, a.After = scrub(a.Before, secrets), scrub(a.After, secrets)
+		}
+	}
+}
+
+// scrubTree returns v with every string containing a secret replaced by Sensitive.
+func scrubTree(v any, secrets []string) any {
+	switch t := v.(type) {
+	case string:
+		if scrub(t, secrets) != t {
+			return Sensitive
+		}
+		return t
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, val := range t {
+			out[k] = scrubTree(val, secrets)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, val := range t {
+			out[i] = scrubTree(val, secrets)
+		}
+		return out
+	}
+	return v
+}
