@@ -230,7 +230,7 @@ func (r *RegionPrices) SessionCost(s Session, u Usage) Estimate {
 	e.add(CNLCU, fmt.Sprintf("%s GB processed", gbWord(processed)), r.nlcu(s, mediaSecs))
 	e.add(CDTO, fmt.Sprintf("%s GB at %s/GB", gbWord(out), r.firstPaidDTO()), r.firstPaidDTO().MulDiv(out, gib))
 	if s.LogMBPerHour > 0 {
-		e.add(CLogIngest, "", r.Price(LogsIngestGB).MulDiv(s.LogMBPerHour*taskSecs, 1024*secsPerHour))
+		e.add(CLogIngest, "", r.Price(LogsIngestGB).MulDiv(s.LogMBPerHour*taskRan, 1024*secsPerHour))
 	}
 	return e
 }
@@ -331,14 +331,20 @@ func HoursOfUse(n int64) MonthUsage { return MonthUsage{Sessions: n, Each: Meeti
 func (r *RegionPrices) Month(s Session, i Idle, u MonthUsage) Estimate {
 	one := r.SessionCost(s, u.Each)
 	e := Estimate{Per: "month"}
-	for _, l := range one.Lines {
-		if l.Component == CDTO {
-			continue
-		}
-		e.add(l.Component, fmt.Sprintf("%d session(s)", u.Sessions), l.Amount.Mul(u.Sessions))
+	// What each session bills in whole units (a minute minimum, started
+	// hours) is multiplied; what is billed by volume is priced on the
+	// month's total, as AWS does.
+	for _, c := range []string{CFargate, CNLB, CIPv4} {
+		e.add(c, fmt.Sprintf("%d session(s)", u.Sessions), one.Line(c).Mul(u.Sessions))
 	}
-	out, _ := s.traffic(ceilSeconds(u.Each.Media) * u.Sessions)
+	mediaSecs := ceilSeconds(u.Each.Media) * u.Sessions
+	out, processed := s.traffic(mediaSecs)
+	e.add(CNLCU, fmt.Sprintf("%s GB processed", gbWord(processed)), r.nlcu(s, mediaSecs))
 	e.add(CDTO, fmt.Sprintf("%s GB, first 100 GB free", gbWord(out)), r.DTOMonth(out))
+	if s.LogMBPerHour > 0 {
+		taskSecs := ceilSeconds(u.Each.Task) * u.Sessions
+		e.add(CLogIngest, "", r.Price(LogsIngestGB).MulDiv(s.LogMBPerHour*taskSecs, 1024*secsPerHour))
+	}
 	idle := r.IdlePerMonth(i)
 	for _, l := range idle.Lines {
 		e.add("Idle: "+l.Component, l.Detail, l.Amount)
@@ -360,6 +366,9 @@ func (r *RegionPrices) AlwaysOnMonth(s Session, i Idle, u MonthUsage) Estimate {
 	out, _ := s.traffic(mediaSecs)
 	e.add(CNLCU, "", r.nlcu(s, mediaSecs))
 	e.add(CDTO, "", r.DTOMonth(out))
+	if s.LogMBPerHour > 0 {
+		e.add(CLogIngest, fmt.Sprintf("%d h", h), r.Price(LogsIngestGB).MulDiv(s.LogMBPerHour*h, 1024))
+	}
 	idle := r.IdlePerMonth(i)
 	for _, l := range idle.Lines {
 		e.add("Idle: "+l.Component, l.Detail, l.Amount)

@@ -403,3 +403,26 @@ func TestBreakEvenALB(t *testing.T) {
 		t.Errorf("seed's break-even %d", seed)
 	}
 }
+
+// Traffic and idle items are the same in both designs; the difference is
+// exactly what BreakEven counts.
+func TestAlwaysOnMonthDiffersOnlyInFixedParts(t *testing.T) {
+	t.Parallel()
+	r := region(t, "us-east-1")
+	s, i := SeedScenario()
+	s.LogMBPerHour = 10
+	u := MonthUsage{Sessions: 30, Each: Uniform(time.Hour)} // whole hours: no NLB rounding
+	od, ao := r.Month(s, i, u), r.AlwaysOnMonth(s, i, u)
+	for _, c := range []string{CNLCU, CDTO, "Idle: " + CS3, "Idle: " + CZones} {
+		if od.Line(c) != ao.Line(c) {
+			t.Errorf("%s: on demand %s, always-on %s", c, od.Line(c), ao.Line(c))
+		}
+	}
+	// Fargate + NLB + 3 addresses for the 700 hours without meetings, and
+	// 10 MB/h of logs for them.
+	fixed := r.FargateHourly(s.Task) + r.Price(NLBHour) + r.Price(PublicIPv4Hour).Mul(3)
+	want := fixed.Mul(700) + r.Price(LogsIngestGB).MulDiv(10*700, 1024)
+	if got := ao.Total - od.Total; got != want {
+		t.Errorf("always-on − on demand = %s, want %s", got, want)
+	}
+}
