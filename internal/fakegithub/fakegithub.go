@@ -75,11 +75,26 @@ type Server struct {
 	mutateResponse func(op string, body any) any
 }
 
+// Option configures New.
+type Option func(*options)
+
+type options struct{ basePath string }
+
+// WithBasePath serves the API under a path prefix, as GitHub Enterprise Server does
+// ("/api/v3"); URL then includes it.
+func WithBasePath(p string) Option {
+	return func(o *options) { o.basePath = "/" + strings.Trim(p, "/") }
+}
+
 // New starts a fake on loopback and stops it when the test ends. At the end of the test
 // every contract violation that was not taken with TakeViolations fails the test. A
 // missing OpenAPI description fails the test with the install command.
-func New(tb testing.TB) *Server {
+func New(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	sp, err := loadSpec()
 	if err != nil {
 		tb.Fatalf("fakegithub: %v", err)
@@ -92,11 +107,11 @@ func New(tb testing.TB) *Server {
 		clock:  time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL
+	s.URL = s.srv.URL + o.basePath
 	// A per-server copy: the router matches the server URL, the pruned doc is shared.
 	doc := *sp.doc
 	doc.Servers = openapi3.Servers{{URL: s.URL}}
-	if s.router, err = gorillamux.NewRouter(&doc); err != nil {
+	if s.router, err = gorillamux.NewRouter(&doc); err != nil { // matches the base path too
 		tb.Fatalf("fakegithub: router: %v", err)
 	}
 	tb.Cleanup(func() {
@@ -192,7 +207,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	route, params, err := s.router.FindRoute(r)
 	if err != nil {
-		if s.spec.all[r.Method+" "+templateOf(s.spec.all, r.Method, r.URL.Path)] {
+		p := strings.TrimPrefix(r.URL.Path, strings.TrimPrefix(s.URL, s.srv.URL))
+		if s.spec.all[r.Method+" "+templateOf(s.spec.all, r.Method, p)] {
 			s.violate("%s %s is in GitHub's description but the fake does not serve it", r.Method, r.URL.Path)
 		} else {
 			s.violate("%s %s matches no operation in GitHub's description", r.Method, r.URL.Path)

@@ -162,3 +162,22 @@ func TestMissingSpecSaysHowToInstall(t *testing.T) {
 		t.Errorf("error %v does not carry the install command", err)
 	}
 }
+
+func TestBasePathIsEnforced(t *testing.T) {
+	t.Parallel()
+	s := New(t, WithBasePath("api/v3"))
+	s.AddToken("w", "someone", ReadWrite)
+	if _, _, err := client(t, s, "w").Issues.ListComments(context.Background(), "o", "r", 1, nil); err != nil {
+		t.Fatalf("list under the base path: %v", err)
+	}
+	req, _ := http.NewRequest("GET", s.srv.URL+"/repos/o/r/issues/1/comments", nil)
+	req.Header.Set("Authorization", "Bearer w")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if v := s.TakeViolations(); resp.StatusCode != http.StatusNotFound || len(v) != 1 {
+		t.Errorf("request outside the base path: status %d, violations %q", resp.StatusCode, v)
+	}
+}

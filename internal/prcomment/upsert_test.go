@@ -161,6 +161,26 @@ func TestUpsertForkPullRequestWritesSummaryOnly(t *testing.T) {
 	}
 }
 
+func TestUpsertAgainstEnterpriseAPIURL(t *testing.T) {
+	t.Parallel()
+	s := fakegithub.New(t, fakegithub.WithBasePath("/api/v3"))
+	s.AddToken(botToken, DefaultAuthor, fakegithub.ReadWrite)
+	if !strings.HasSuffix(s.URL, "/api/v3") {
+		t.Fatalf("fake URL %s", s.URL)
+	}
+	target := Target{Owner: "o", Repo: "r", Number: 2, Marker: Marker("")}
+	for i, want := range []Outcome{Created, Updated} {
+		if res := upsert(t, s, botToken, target, Marker("")+fmt.Sprint(i)); res.Outcome != want {
+			t.Errorf("upsert %d: %v, want %v", i, res.Outcome, want)
+		}
+	}
+	for _, r := range s.Requests() {
+		if !strings.Contains(r, " /api/v3/repos/o/r/issues/") {
+			t.Errorf("request outside the enterprise base path: %s", r)
+		}
+	}
+}
+
 func TestUpsertRejectsBadBodies(t *testing.T) {
 	t.Parallel()
 	s := fake(t)
