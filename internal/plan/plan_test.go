@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -489,5 +490,15 @@ func TestSensitiveVariableValuesAreSecrets(t *testing.T) {
 	}
 	if got := fmt.Sprintf("%#v", Summarize(p)); strings.Contains(got, "VARIABLE-ONLY-SECRET") {
 		t.Error("a sensitive variable's value leaked")
+	}
+}
+
+func TestAddressOrder(t *testing.T) {
+	t.Parallel()
+	in := []string{"a.m[10]", "a.m[2]", `a.k["b"]`, "a.m[1].x", "a.m", "a.m[1]", "b.m[0]", `a.k["a"]`, "a.m[10][3]", "a.m[10][20]"}
+	want := []string{"a.k[\"a\"]", "a.k[\"b\"]", "a.m", "a.m[1]", "a.m[1].x", "a.m[2]", "a.m[10]", "a.m[10][3]", "a.m[10][20]", "b.m[0]"}
+	sort.Slice(in, func(i, j int) bool { return addressLess(in[i], in[j]) })
+	if !reflect.DeepEqual(in, want) {
+		t.Errorf("order %q, want %q", in, want)
 	}
 }

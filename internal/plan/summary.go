@@ -194,7 +194,7 @@ func Summarize(p *tfjson.Plan) Summary {
 	byAddr := func(cs []ResourceChange) {
 		sort.Slice(cs, func(i, j int) bool {
 			if cs[i].Address != cs[j].Address {
-				return cs[i].Address < cs[j].Address
+				return addressLess(cs[i].Address, cs[j].Address)
 			}
 			return cs[i].Deposed < cs[j].Deposed
 		})
@@ -257,4 +257,43 @@ func formatPath(p any) string {
 		}
 	}
 	return out
+}
+
+// addressLess orders addresses as a reader expects: count indexes numerically
+// (member[2] before member[10]), everything else bytewise.
+func addressLess(a, b string) bool {
+	for a != "" && b != "" {
+		na, restA, okA := leadingIndex(a)
+		nb, restB, okB := leadingIndex(b)
+		if okA && okB {
+			if na != nb {
+				return na < nb
+			}
+			a, b = restA, restB
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+// leadingIndex parses "[123]..." into 123 and the rest.
+func leadingIndex(s string) (int, string, bool) {
+	if len(s) < 3 || s[0] != '[' {
+		return 0, s, false
+	}
+	n, i := 0, 1
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if n > 1<<40 {
+			return 0, s, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if i == 1 || i >= len(s) || s[i] != ']' {
+		return 0, s, false
+	}
+	return n, s[i+1:], true
 }
