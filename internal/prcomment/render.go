@@ -16,6 +16,9 @@ import (
 // characters; staying well below leaves room for what GitHub adds.
 const MaxBody = 60000
 
+// MaxSummary is the budget for the job summary: GitHub caps a step's summary at 1 MiB.
+const MaxSummary = 1000000
+
 // valueLimit caps one rendered attribute value; long policies or user data are noise.
 const valueLimit = 200
 
@@ -543,7 +546,22 @@ func truncate(head string, blocks []block, limit int, runURL string) string {
 			total -= len(blocks[cand[k]].text)
 		}
 	}
-	return joinBlocks(head, blocks, dropped, runURL)
+	out := joinBlocks(head, blocks, dropped, runURL)
+	if len(out) > limit {
+		// Only a head over the limit gets here (hundreds of stages); GitHub would refuse
+		// the body, so cut at a line and point to the run.
+		out = cutHead(out, limit, runURL)
+	}
+	return out
+}
+
+func cutHead(s string, limit int, runURL string) string {
+	notice := "\n\n> ✂️ cut to stay under GitHub's comment limit; the full plan is in the workflow run " + runURL + "\n"
+	cut := max(limit-len(notice), 0)
+	if i := strings.LastIndexByte(s[:cut], '\n'); i >= 0 {
+		cut = i
+	}
+	return s[:cut] + notice
 }
 
 func joinBlocks(head string, blocks []block, dropped map[int]bool, runURL string) string {

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -255,6 +256,18 @@ func TestReviewedHashesRoundTrip(t *testing.T) {
 	}
 	if _, err := ReviewedHashes("no record"); err == nil {
 		t.Error("a body without a record was accepted")
+	}
+}
+
+func TestHeadOverTheLimitIsCut(t *testing.T) {
+	t.Parallel()
+	var stages []StageResult
+	for i := range 400 {
+		stages = append(stages, StageResult{Name: fmt.Sprintf("stage-%03d", i), Hash: "sha256:" + strings.Repeat("ab", 32)})
+	}
+	got := Render(Comment{Stages: stages, RunURL: runURL})
+	if len(got) > MaxBody || !strings.Contains(got, "cut to stay under GitHub's comment limit") {
+		t.Errorf("body of %d bytes, notice present: %v", len(got), strings.Contains(got, "cut to stay"))
 	}
 }
 
