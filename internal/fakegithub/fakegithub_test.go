@@ -151,6 +151,42 @@ func TestReadOnlyTokenCannotWrite(t *testing.T) {
 	if n := len(s.Comments("o", "r", 1)); n != 0 {
 		t.Errorf("read-only token stored %d comments", n)
 	}
+	id := s.Seed("o", "r", 1, "github-actions[bot]", "old")
+	_, resp, err = client(t, s, "ro").Issues.EditComment(context.Background(), "o", "r", id, &github.IssueComment{Body: github.String("x")})
+	if err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("edit with a read-only token: %v, want 403", err)
+	}
+	if got := s.Comments("o", "r", 1)[0].Body; got != "old" {
+		t.Errorf("read-only edit changed the comment to %q", got)
+	}
+}
+
+func TestEditUnknownCommentIs404(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	s.AddToken("w", "github-actions[bot]", ReadWrite)
+	_, resp, err := client(t, s, "w").Issues.EditComment(context.Background(), "o", "r", 99999, &github.IssueComment{Body: github.String("x")})
+	if err == nil || resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("edit of a missing comment: %v, want 404", err)
+	}
+}
+
+// The undocumented answers the fake gives are still checked against basic-error.
+func TestUndocumentedAnswerIsChecked(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	s.AddToken("ro", "github-actions[bot]", ReadOnly)
+	s.mutateResponse = func(op string, body any) any {
+		if strings.HasPrefix(op, "PATCH") {
+			body.(map[string]any)["message"] = 403 // basic-error.message is a string
+		}
+		return body
+	}
+	id := s.Seed("o", "r", 1, "github-actions[bot]", "old")
+	_, _, _ = client(t, s, "ro").Issues.EditComment(context.Background(), "o", "r", id, &github.IssueComment{Body: github.String("x")})
+	if v := s.TakeViolations(); len(v) != 1 || !strings.Contains(v[0], "does not match basic-error") {
+		t.Errorf("violations %q", v)
+	}
 }
 
 func TestMissingSpecSaysHowToInstall(t *testing.T) {

@@ -181,6 +181,20 @@ func TestUpsertAgainstEnterpriseAPIURL(t *testing.T) {
 	}
 }
 
+func TestUpsertForkPullRequestWithAnEarlierComment(t *testing.T) {
+	t.Parallel()
+	s := fake(t)
+	// An earlier run with a write token (e.g. a maintainer's re-run) left the comment.
+	id := s.Seed("o", "r", 12, DefaultAuthor, Marker("")+"\nold plan")
+	res := upsert(t, s, roToken, Target{Owner: "o", Repo: "r", Number: 12, Marker: Marker("")}, Marker("")+"\nnew plan")
+	if res.Outcome != SummaryOnly {
+		t.Fatalf("result %+v, want SummaryOnly", res)
+	}
+	if c := s.Comments("o", "r", 12); len(c) != 1 || c[0].ID != id || !strings.HasSuffix(c[0].Body, "old plan") {
+		t.Errorf("comments %+v", c)
+	}
+}
+
 func TestUpsertRejectsBadBodies(t *testing.T) {
 	t.Parallel()
 	s := fake(t)
