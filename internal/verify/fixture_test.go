@@ -122,8 +122,12 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 		SecurityGroupID: aws.ToString(sg.GroupId), VPCCIDR: "10.20.0.0/16",
 		AdvertiseIPsParameter: param, TaskDefinitionFamily: "jitsi",
 	}
-	f.deps = Deps{SSM: f.ssm, ELB: f.elb, EC2: f.ec2, ECS: f.ecs, CheckTimeout: 10 * time.Second}
+	f.deps = depsFromConfig(cfg)
 	return f
+}
+
+func depsFromConfig(cfg aws.Config) Deps {
+	return Deps{SSM: ssm.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), EC2: ec2.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg), CheckTimeout: 10 * time.Second}
 }
 
 func (f *fixture) authorize(t testing.TB, sg, proto string, port int32, cidr string) {
