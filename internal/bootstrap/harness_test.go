@@ -192,4 +192,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
