@@ -502,3 +502,21 @@ func TestAddressOrder(t *testing.T) {
 		t.Errorf("order %q, want %q", in, want)
 	}
 }
+
+// MaskValue on its own (Summarize also scrubs known secrets, which would hide a bug here).
+func TestMaskValue(t *testing.T) {
+	t.Parallel()
+	v := map[string]any{"a": "x", "b": []any{"y", "z"}, "c": map[string]any{"d": "w"}, "n": nil}
+	marks := map[string]any{"b": []any{false, true}, "c": true, "n": true}
+	got := MaskValue(v, marks)
+	want := map[string]any{"a": "x", "b": []any{"y", Sensitive}, "c": Sensitive, "n": nil}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("MaskValue = %#v, want %#v", got, want)
+	}
+	if MaskValue("s", true) != Sensitive || MaskValue("s", false) != "s" || MaskValue("s", nil) != "s" {
+		t.Error("scalar masking wrong")
+	}
+	if v["c"].(map[string]any)["d"] != "w" {
+		t.Error("MaskValue modified its input")
+	}
+}
