@@ -1,8 +1,3 @@
-// Package cost is jitsictl's cost model: an embedded, dated AWS price table,
-// the running, idle and monthly arithmetic of the on-demand design, the
-// break-even against always-on designs, the seed's figures beside corrected
-// ones, inventory readers that measure what stays while idle, and Cost
-// Explorer actuals.
 package cost
 
 import (
