@@ -189,6 +189,7 @@ var (
 	listenerARN   = arnPrefix("elasticloadbalancing") + "listener/net/" + testProject + "-jvb/50dc6c495c0c9188/f2f7dc8efc522ab2"
 	eipARN        = arnPrefix("ec2") + "elastic-ip/eipalloc-0123456789abcdef0"
 	taskRole      = "arn:aws:iam::" + testAccount + ":role/" + testProject + "-task-execution"
+	elbLinkedRole = "arn:aws:iam::" + testAccount + ":role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"
 	ssmKey        = arnPrefix("kms") + "key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	viaSSM        = map[string]any{"kms:ViaService": "ssm." + testRegion + ".amazonaws.com"}
 	taggedProject = func(p string) map[string]any {
@@ -291,6 +292,9 @@ var flowPermissions = map[string][]perm{
 		{action: "iam:PassRole", resource: taskRole, context: map[string]any{"iam:PassedToService": "ecs-tasks.amazonaws.com"}, allow: false},
 		{action: "ec2:CreateVpc", resource: arnPrefix("ec2") + "vpc/*", allow: false},
 		{action: "ec2:RunInstances", resource: arnPrefix("ec2") + "instance/*", allow: false},
+		// The first NLB of an account creates ELB's service-linked role; no other one.
+		{action: "iam:CreateServiceLinkedRole", resource: elbLinkedRole, context: map[string]any{"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}, allow: true},
+		{action: "iam:CreateServiceLinkedRole", resource: "arn:aws:iam::" + testAccount + ":role/aws-service-role/lambda.amazonaws.com/AWSServiceRoleForLambda", context: map[string]any{"iam:AWSServiceName": "lambda.amazonaws.com"}, allow: false},
 	},
 	"deploy": {
 		{action: "s3:GetObject", resource: stateObject, allow: true},

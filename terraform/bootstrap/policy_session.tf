@@ -83,6 +83,19 @@ data "aws_iam_policy_document" "session" {
     resources = ["${local.ssm_prefix_arn}/session/*"]
   }
 
+  # The first load balancer in an account creates ELB's service-linked role, and nothing
+  # but a session ever creates one here (deploys run with nlb_enabled = false).
+  statement {
+    sid       = "ELBServiceLinkedRole"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["${local.arn}:iam::${local.account}:role/aws-service-role/elasticloadbalancing.amazonaws.com/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["elasticloadbalancing.amazonaws.com"]
+    }
+  }
+
   statement {
     sid       = "ScaleProjectService"
     actions   = ["ecs:UpdateService"]
