@@ -54,9 +54,6 @@ func runOne(ctx context.Context, c Check) (res Result) {
 	}
 	defer cancel()
 	defer func() {
-		if p := recover(); p != nil {
-			res = Result{Status: Fail, Reason: fmt.Sprintf("check crashed: %v", p)}
-		}
 		if c.Name != "" {
 			res.Check = c.Name
 		}
