@@ -212,7 +212,7 @@ func TestWaitIPWhilePendingAndRunningTimesOutWithState(t *testing.T) {
 	if task.LastStatus != "PENDING" || task.PrivateIP == "" {
 		t.Fatalf("WaitIP = %+v, want a PENDING task with an IP", task)
 	}
-	_, err = ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 300*time.Millisecond, nil, ecsx.PollEvery(fast))
+	_, err = ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 2*time.Second, nil, ecsx.PollEvery(fast))
 	if err == nil || !strings.Contains(err.Error(), "still not running after") || !strings.Contains(err.Error(), "PENDING, "+task.PrivateIP) {
 		t.Fatalf("WaitRunning on a pending task: %v", err)
 	}
@@ -237,11 +237,18 @@ func TestWaitRunningReportsWhyTheTaskStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
+	seen := make(chan struct{})
+	var once sync.Once
+	alive := func(state string, _ time.Duration) {
+		if strings.Contains(state, "PENDING") {
+			once.Do(func() { close(seen) })
+		}
+	}
 	go func() {
-		_, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 10*time.Second, nil, ecsx.PollEvery(fast))
+		_, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 10*time.Second, alive, ecsx.PollEvery(fast))
 		done <- err
 	}()
-	time.Sleep(100 * time.Millisecond) // let the wait see the task alive
+	<-seen // the wait has seen the task alive
 	reason := "CannotPullContainerError: pull image manifest has been retried 5 time(s)"
 	if _, err := e.ecs.StopTask(ctx, &ecs.StopTaskInput{Cluster: &e.f.Cluster, Task: &task.ARN, Reason: &reason}); err != nil {
 		t.Fatal(err)
@@ -270,7 +277,7 @@ func TestWaitRunningTimesOutWithoutScheduler(t *testing.T) {
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
-	_, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, 200*time.Millisecond, nil, ecsx.PollEvery(fast))
+	_, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, 2*time.Second, nil, ecsx.PollEvery(fast))
 	if err == nil || !strings.Contains(err.Error(), "no task yet (desired 1)") {
 		t.Fatalf("WaitRunning with nobody starting tasks: %v", err)
 	}
@@ -343,7 +350,7 @@ func TestWaitRunningNeedsHealthyOnlyWithHealthChecks(t *testing.T) {
 			if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
 				t.Fatal(err)
 			}
-			task, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 500*time.Millisecond, nil, ecsx.PollEvery(fast))
+			task, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 2*time.Second, nil, ecsx.PollEvery(fast))
 			if checks {
 				if err == nil || !strings.Contains(err.Error(), "RUNNING, health UNKNOWN") {
 					t.Fatalf("WaitRunning with health checks still starting: %+v, %v", task, err)

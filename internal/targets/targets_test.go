@@ -298,7 +298,7 @@ func TestWaitHealthyTimesOutWithTheReason(t *testing.T) {
 		forever = append(forever, health(types.TargetHealthStateEnumUnhealthy, types.TargetHealthReasonEnumTimeout, "Request timed out"))
 	}
 	api := &scripted{Client: e.elb, script: map[string][]types.TargetHealth{e.media: forever}}
-	err := targets.WaitHealthy(ctx, api, []string{e.media}, "10.0.1.5", 300*time.Millisecond, nil, targets.PollEvery(fast))
+	err := targets.WaitHealthy(ctx, api, []string{e.media}, "10.0.1.5", 2*time.Second, nil, targets.PollEvery(fast))
 	if err == nil || !strings.Contains(err.Error(), "10.0.1.5:10000 in jitsi-media not healthy after") ||
 		!strings.Contains(err.Error(), "unhealthy (Target.Timeout: Request timed out)") {
 		t.Fatalf("WaitHealthy on a failing target: %v", err)
