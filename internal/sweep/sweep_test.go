@@ -250,8 +250,13 @@ func TestFindAndDeleteLeavesOnlyOthers(t *testing.T) {
 	w := build(t)
 	ctx := context.Background()
 
-	inv, err := sweep.Find(ctx, w.apis, "jitsi")
+	tagCalls := &tagCounter{ELB: w.elb}
+	inv, err := sweep.Find(ctx, sweep.APIs{ELB: tagCalls, EC2: w.ec2}, "jitsi")
 	must(t, err)
+	// 3 load balancers in one batch, 25 target groups in two (at most 20 each).
+	if got := strings.Join(tagCalls.sizes, ","); got != "3,20,5" {
+		t.Errorf("DescribeTags batch sizes %s, want 3,20,5", got)
+	}
 	if got := names(inv.LoadBalancers); got != "jitsi-session" {
 		t.Errorf("load balancers %q", got)
 	}
@@ -486,4 +491,15 @@ func TestCancelledDeleteStops(t *testing.T) {
 	if n := strings.Count(err.Error(), "\n"); n > 3 {
 		t.Errorf("%d error lines; an interrupted sweep should stop early:\n%v", n+1, err)
 	}
+}
+
+// tagCounter records the size of each DescribeTags call.
+type tagCounter struct {
+	sweep.ELB
+	sizes []string
+}
+
+func (c *tagCounter) DescribeTags(ctx context.Context, in *elbv2.DescribeTagsInput, o ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error) {
+	c.sizes = append(c.sizes, fmt.Sprint(len(in.ResourceArns)))
+	return c.ELB.DescribeTags(ctx, in, o...)
 }
