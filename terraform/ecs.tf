@@ -66,13 +66,25 @@ locals {
     startPeriod = 30
   } }
 
+  # Soft memory reservations, three quarters of the task in all: JVB gets the most
+  # (media buffers), the others start small and may grow into the rest. ECS on
+  # Fargate does not require them, but they keep one container from starving JVB
+  # (and moto cannot run a task without them).
+  memory_reservation = {
+    prosody = floor(var.task_memory / 16)
+    jicofo  = floor(var.task_memory / 8)
+    jvb     = floor(var.task_memory / 2)
+    web     = floor(var.task_memory / 16)
+  }
+
   containers = [
     {
-      name        = "prosody"
-      image       = local.image.prosody
-      essential   = true
-      environment = local.to_env.prosody
-      secrets     = [for k in local.secret_names : { name = k, valueFrom = local.secret_arn[k] }]
+      name              = "prosody"
+      image             = local.image.prosody
+      memoryReservation = local.memory_reservation.prosody
+      essential         = true
+      environment       = local.to_env.prosody
+      secrets           = [for k in local.secret_names : { name = k, valueFrom = local.secret_arn[k] }]
       portMappings = [
         { name = "prosody-c2s", containerPort = local.ports.prosody_c2s, hostPort = local.ports.prosody_c2s, protocol = "tcp" },
         { name = "prosody-http", containerPort = local.ports.prosody_http, hostPort = local.ports.prosody_http, protocol = "tcp" },
@@ -81,21 +93,23 @@ locals {
       logConfiguration = local.log_options.prosody
     },
     {
-      name             = "jicofo"
-      image            = local.image.jicofo
-      essential        = true
-      environment      = local.to_env.jicofo
-      secrets          = [{ name = "JICOFO_AUTH_PASSWORD", valueFrom = local.secret_arn["JICOFO_AUTH_PASSWORD"] }]
-      portMappings     = [{ name = "jicofo-http", containerPort = local.ports.jicofo_http, hostPort = local.ports.jicofo_http, protocol = "tcp" }]
-      dependsOn        = [{ containerName = "prosody", condition = "HEALTHY" }]
-      healthCheck      = local.health.jicofo
-      logConfiguration = local.log_options.jicofo
+      name              = "jicofo"
+      image             = local.image.jicofo
+      memoryReservation = local.memory_reservation.jicofo
+      essential         = true
+      environment       = local.to_env.jicofo
+      secrets           = [{ name = "JICOFO_AUTH_PASSWORD", valueFrom = local.secret_arn["JICOFO_AUTH_PASSWORD"] }]
+      portMappings      = [{ name = "jicofo-http", containerPort = local.ports.jicofo_http, hostPort = local.ports.jicofo_http, protocol = "tcp" }]
+      dependsOn         = [{ containerName = "prosody", condition = "HEALTHY" }]
+      healthCheck       = local.health.jicofo
+      logConfiguration  = local.log_options.jicofo
     },
     {
-      name        = "jvb"
-      image       = local.image.jvb
-      essential   = true
-      environment = local.to_env.jvb
+      name              = "jvb"
+      image             = local.image.jvb
+      memoryReservation = local.memory_reservation.jvb
+      essential         = true
+      environment       = local.to_env.jvb
       secrets = [
         { name = "JVB_ADVERTISE_IPS", valueFrom = aws_ssm_parameter.advertise_ips.arn },
         { name = "JVB_AUTH_PASSWORD", valueFrom = local.secret_arn["JVB_AUTH_PASSWORD"] },
@@ -110,10 +124,11 @@ locals {
       logConfiguration = local.log_options.jvb
     },
     {
-      name        = "web"
-      image       = local.image.web
-      essential   = true
-      environment = local.to_env.web
+      name              = "web"
+      image             = local.image.web
+      memoryReservation = local.memory_reservation.web
+      essential         = true
+      environment       = local.to_env.web
       portMappings = [
         { name = "web-http", containerPort = local.ports.web_http, hostPort = local.ports.web_http, protocol = "tcp", appProtocol = "http" },
         { name = "web-https", containerPort = local.ports.web_https, hostPort = local.ports.web_https, protocol = "tcp" },
