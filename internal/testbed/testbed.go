@@ -1,0 +1,134 @@
+// Package testbed holds test helpers shared by every package's tests: one moto_server
+// per test binary (behind a small fidelity shim, see elbshim.go), AWS SDK configuration
+// and Terraform child environments pointed at it, and a copy of the stack applied with
+// real terraform.
+//
+// Tests of one package share one moto: they must not call t.Parallel around it.
+package testbed
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/jitsictl/jitsictl/internal/emulator"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+// Region is the emulator's region.
+const Region = "us-east-1"
+
+// Emulator is the running moto of this test binary.
+type Emulator struct {
+	// URL is what clients use (AWS_ENDPOINT_URL): the shim in front of moto.
+	URL string
+	// MotoURL is moto itself, without the shim.
+	MotoURL string
+
+	moto *emulator.Moto
+	shim *addressShim
+}
+
+var (
+	once     sync.Once
+	shared   *Emulator
+	startErr error
+)
+
+// Moto starts moto_server once per test binary on a free loopback port, resets it and
+// returns it. Call Main from TestMain so it is stopped when the tests end (moto also dies
+// with the test process: emulator.Start sets Pdeathsig).
+func Moto(t testing.TB) *Emulator {
+	t.Helper()
+	once.Do(func() {
+		m, err := emulator.Start(context.Background())
+		if err != nil {
+			startErr = err
+			return
+		}
+		s, err := startAddressShim(m.URL)
+		if err != nil {
+			m.Stop()
+			startErr = fmt.Errorf("start the moto shim: %w", err)
+			return
+		}
+		shared = &Emulator{URL: s.URL, MotoURL: m.URL, moto: m, shim: s}
+	})
+	if startErr != nil {
+		t.Fatalf("moto: %v", startErr)
+	}
+	shared.Reset(t)
+	return shared
+}
+
+// Main runs the tests, then stops moto if a test started it. Use it as
+// func TestMain(m *testing.M) { testbed.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.shim.close()
+		shared.moto.Stop()
+	}
+	os.Exit(code)
+}
+
+// Reset forgets every resource in moto (and what the shim remembered).
+func (e *Emulator) Reset(t testing.TB) {
+	t.Helper()
+	e.shim.reset()
+	if err := e.moto.Reset(context.Background()); err != nil {
+		t.Fatalf("reset moto: %v", err)
+	}
+}
+
+// ManualECSTasks keeps ECS tasks in the state RunTask/StopTask left them in, instead of
+// moto's default walk to STOPPED on successive describes.
+func (e *Emulator) ManualECSTasks(t testing.TB) {
+	t.Helper()
+	if err := e.moto.ManualECSTasks(context.Background()); err != nil {
+		t.Fatalf("moto manual ECS task transitions: %v", err)
+	}
+}
+
+// Env is the environment for child processes (terraform, the AWS CLI, jitsictl) that
+// points them at the emulator with fake credentials.
+func (e *Emulator) Env() []string {
+	env := e.moto.Env()
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") {
+			env[i] = "AWS_ENDPOINT_URL=" + e.URL
+		}
+	}
+	return env
+}
+
+// TFVars are the variables every terraform run against the emulator needs: moto serves
+// S3 on one loopback host, so the provider must use path-style requests. (terraform-exec
+// refuses TF_VAR_* in a child environment, so this cannot live in Env.)
+func (e *Emulator) TFVars() tf.Vars { return tf.Vars{"s3_use_path_style": true} }
+
+// AWSConfig is an aws-sdk-go-v2 configuration for the emulator. S3 clients built from it
+// use path-style requests on their own: the endpoint is an IP address, which cannot
+// carry a bucket as a virtual host.
+func (e *Emulator) AWSConfig(t testing.TB) aws.Config {
+	t.Helper()
+	cfg, err := config.LoadDefaultConfig(context.Background(),
+		config.WithRegion(Region),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
+		config.WithBaseEndpoint(e.URL),
+		// Ignore the developer's ~/.aws files: tests must not depend on them.
+		config.WithSharedConfigFiles([]string{}),
+		config.WithSharedCredentialsFiles([]string{}),
+	)
+	if err != nil {
+		t.Fatalf("aws config for moto: %v", err)
+	}
+	return cfg
+}
