@@ -78,21 +78,7 @@ func applyBootstrap(t *testing.T) *applied {
 	}
 	t.Cleanup(m.Stop)
 
-	dir := t.TempDir()
-	src := filepath.Join("..", "..", "terraform", "bootstrap")
-	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no terraform files in %s (%v)", src, err)
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := copyBootstrap(t)
 
 	log := &syncBuffer{}
 	r, err := tf.New(ctx, dir, tf.WithEnv(m.Env()), tf.WithProgress(log))
@@ -115,6 +101,28 @@ func applyBootstrap(t *testing.T) *applied {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// copyBootstrap copies terraform/bootstrap into a fresh directory, so that tests run in
+// parallel and local state never lands in the source tree.
+func copyBootstrap(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "terraform", "bootstrap")
+	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no terraform files in %s (%v)", src, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // awsConfig points the SDK at moto with the given credentials. Retries are off: an

@@ -1,0 +1,69 @@
+package bootstrap
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jitsictl/jitsictl/internal/emulator"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+func TestDocumentDecoding(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want string }{
+		// IAM's form: RFC 3986 URL-encoding.
+		{"%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D", `{"Version":"2012-10-17","Statement":[]}`},
+		// Already JSON (some emulators): a '+' must stay a '+'.
+		{`{"Sid":"a+b"}`, `{"Sid":"a+b"}`},
+		{"%7B%22Sid%22%3A%22a%2Bb%22%7D", `{"Sid":"a+b"}`},
+	} {
+		got, err := document(c.in)
+		if err != nil || string(got) != c.want {
+			t.Errorf("document(%q) = %s, %v; want %s", c.in, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"", "%zz", "not json"} {
+		if _, err := document(bad); err == nil {
+			t.Errorf("document(%q) accepted", bad)
+		}
+	}
+}
+
+// TestVariableValidation: the bootstrap refuses a repository it cannot pin exactly. The
+// provider still checks its credentials during such a plan, so it gets a moto to ask
+// (a closed port costs 30 s of retries per plan).
+func TestVariableValidation(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	m, err := emulator.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Stop()
+	dir := copyBootstrap(t)
+	r, err := tf.New(ctx, dir, tf.WithEnv(m.Env()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Init(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, value, wantErr string }{
+		{"github_repository", "https://github.com/octo-org/jitsi", "github_repository must be"},
+		{"github_repository", "octo-org/*", "github_repository must be"},
+		{"github_repository", "octo-org/jitsi.git/", "github_repository must be"},
+		{"github_repository", "octo-org", "github_repository must be"},
+		{"project", "Jitsi_Prod", "project must match"},
+		{"state_bucket_name", "My_Bucket", "state_bucket_name must be"},
+	} {
+		vars := tf.Vars{"github_repository": testRepo, "state_bucket_name": testBucket}
+		vars[c.name] = c.value
+		_, err := r.Plan(ctx, vars, nil, "")
+		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+			t.Errorf("%s=%q: got %v, want an error containing %q", c.name, c.value, err, c.wantErr)
+		}
+	}
+}
