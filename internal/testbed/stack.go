@@ -38,10 +38,7 @@ type Stack struct {
 // bucket in moto, writes a backend config and runs terraform init.
 func NewStack(t testing.TB, e *Emulator) *Stack {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "terraform")
-	if err := copyStack(filepath.Join(RepoRoot(t), "terraform"), dir); err != nil {
-		t.Fatalf("copy terraform/: %v", err)
-	}
+	dir := CopyStack(t)
 
 	s := &Stack{Dir: dir, Bucket: "tfstate-" + randomSuffix(), Key: "jitsi/terraform.tfstate", Emulator: e}
 	ctx := context.Background()
@@ -117,6 +114,17 @@ func (s *Stack) StateObject(t testing.TB) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// CopyStack copies the repository's terraform/ (configuration only: no .terraform,
+// state, plans, lock or backend files) into a temporary directory and returns its path.
+func CopyStack(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "terraform")
+	if err := copyStack(filepath.Join(RepoRoot(t), "terraform"), dir); err != nil {
+		t.Fatalf("copy terraform/: %v", err)
+	}
+	return dir
 }
 
 // RepoRoot is the directory holding go.mod, found upwards from the test's directory.

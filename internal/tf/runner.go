@@ -158,12 +158,15 @@ func (r *Runner) Dir() string { return r.dir }
 // Version is the terraform version in use.
 func (r *Runner) Version() *version.Version { return r.version }
 
-// Init runs terraform init. backendConfigFile (a -backend-config file) may be "" for
-// configurations without a partial backend.
+// Init runs terraform init with a -backend-config file. With backendConfigFile "" it
+// skips the backend (-backend=false): enough for validate, and for configurations without
+// a backend block, whose local state needs no initialisation.
 func (r *Runner) Init(ctx context.Context, backendConfigFile string) error {
 	opts := []tfexec.InitOption{tfexec.Upgrade(false)}
 	if backendConfigFile != "" {
 		opts = append(opts, tfexec.BackendConfig(backendConfigFile), tfexec.Reconfigure(true))
+	} else {
+		opts = append(opts, tfexec.Backend(false))
 	}
 	if err := r.tf.Init(ctx, opts...); err != nil {
 		return fmt.Errorf("terraform init in %s: %w", r.dir, err)
@@ -273,4 +276,36 @@ func (r *Runner) StatePush(ctx context.Context, file string) error {
 		return fmt.Errorf("terraform state push %s: %w", file, err)
 	}
 	return nil
+}
+
+// Validate runs terraform validate and returns its diagnostics as one error.
+func (r *Runner) Validate(ctx context.Context) error {
+	out, err := r.quiet.Validate(ctx)
+	if err != nil {
+		return fmt.Errorf("terraform validate in %s: %w", r.dir, err)
+	}
+	if out.Valid {
+		return nil
+	}
+	var msgs []string
+	for _, d := range out.Diagnostics {
+		where := ""
+		if d.Range != nil {
+			where = fmt.Sprintf("%s:%d: ", d.Range.Filename, d.Range.Start.Line)
+		}
+		msgs = append(msgs, where+d.Summary+": "+d.Detail)
+	}
+	return fmt.Errorf("terraform validate in %s: %s", r.dir, strings.Join(msgs, "; "))
+}
+
+// UnformattedFiles lists the files terraform fmt -recursive would change.
+func (r *Runner) UnformattedFiles(ctx context.Context) ([]string, error) {
+	ok, files, err := r.quiet.FormatCheck(ctx, tfexec.Recursive(true))
+	if err != nil {
+		return nil, fmt.Errorf("terraform fmt -check in %s: %w", r.dir, err)
+	}
+	if ok {
+		return nil, nil
+	}
+	return files, nil
 }

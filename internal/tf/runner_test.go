@@ -336,3 +336,32 @@ func TestCLIConfigGolden(t *testing.T) {
 		t.Fatalf("a missing mirror named by %s gave err=%v, want an error naming the variable", PluginMirrorEnv, err)
 	}
 }
+
+func TestValidateAndFormat(t *testing.T) {
+	t.Parallel()
+	requireTerraform(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	// Valid HCL, badly formatted, referring to an undeclared variable.
+	bad := "output \"x\" {\nvalue   =  var.missing\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := r.UnformattedFiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || !strings.HasSuffix(files[0], "main.tf") {
+		t.Errorf("unformatted files = %v, want main.tf", files)
+	}
+	if err := r.Init(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Validate(ctx); err == nil || !strings.Contains(err.Error(), "main.tf:2") || !strings.Contains(err.Error(), "Reference to undeclared input variable") {
+		t.Errorf("Validate = %v, want the undeclared variable with its file and line", err)
+	}
+}
