@@ -157,6 +157,22 @@ func testTrustSimulation(t *testing.T, roles map[string]Role) {
 		})
 		want[id] = false
 	}
+	// Plain AssumeRole, by a principal of this or another account.
+	for flow, role := range roles {
+		for _, principal := range []string{"arn:aws:iam::" + testAccount + ":user/alice", "arn:aws:iam::999999999999:root"} {
+			id := flow + " role / sts:AssumeRole by " + principal
+			cases = append(cases, simCase{
+				ID: id, Unsafe: true, ResourcePolicy: role.Trust,
+				IdentityPolicies: []NamedPolicy{{Name: "admin", Document: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)}},
+				Request: simRequest{
+					Principal: principal, Action: "sts:AssumeRole",
+					Resource:         simResource{role.ARN, testAccount},
+					ContextVariables: map[string]any{},
+				},
+			})
+			want[id] = false
+		}
+	}
 	got := simulate(t, cases)
 	for id, w := range want {
 		if got[id].allowed() != w {
@@ -383,11 +399,51 @@ func testPermissionSimulation(t *testing.T, roles map[string]Role) {
 			t.Errorf("plan %s on %s: %s, want ExplicitlyDenied", p.action, p.resource, r)
 		}
 	}
+	testSSMKeyPolicy(t, roles)
+
 	var names []string
 	for _, p := range roles["plan"].Policies {
 		names = append(names, p.Name)
 	}
 	if !strings.Contains(strings.Join(names, ","), testProject+"-stack-read") {
 		t.Errorf("plan role policies %v lack the shared stack-read policy", names)
+	}
+}
+
+// ssmKeyPolicy is the key policy AWS gives the account's aws/ssm key: any principal of the
+// account may decrypt through SSM, whatever its identity policies say.
+const ssmKeyPolicy = `{"Version":"2012-10-17","Id":"auto-ssm-2","Statement":[
+ {"Sid":"Allow access through Systems Manager for all principals in the account that are authorized to use Systems Manager",
+  "Effect":"Allow","Principal":{"AWS":"*"},
+  "Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:CreateGrant","kms:DescribeKey"],
+  "Resource":"*",
+  "Condition":{"StringEquals":{"kms:CallerAccount":"` + testAccount + `","kms:ViaService":"ssm.` + testRegion + `.amazonaws.com"}}},
+ {"Sid":"Allow direct access to key metadata to the account","Effect":"Allow",
+  "Principal":{"AWS":"arn:aws:iam::` + testAccount + `:root"},
+  "Action":["kms:Describe*","kms:Get*","kms:List*","kms:RevokeGrant"],"Resource":"*"}]}`
+
+// testSSMKeyPolicy shows why the plan role needs its explicit deny: with the aws/ssm key
+// policy as the resource policy, a role with no kms permission at all (session) may
+// decrypt a SecureString through SSM; only the plan role's Deny stops it.
+func testSSMKeyPolicy(t *testing.T, roles map[string]Role) {
+	want := map[string]string{"plan": "ExplicitlyDenied", "session": "Allowed"}
+	var cases []simCase
+	for flow := range want {
+		cases = append(cases, simCase{
+			ID: flow, IdentityPolicies: roles[flow].Policies, ResourcePolicy: json.RawMessage(ssmKeyPolicy),
+			Request: simRequest{
+				Principal: sessionPrincipal(flow), Action: "kms:Decrypt",
+				Resource: simResource{ssmKey, testAccount},
+				ContextVariables: map[string]any{
+					"kms:CallerAccount": testAccount,
+					"kms:ViaService":    "ssm." + testRegion + ".amazonaws.com",
+				},
+			},
+		})
+	}
+	for flow, v := range simulate(t, cases) {
+		if v.Result != want[flow] {
+			t.Errorf("%s kms:Decrypt through SSM under the aws/ssm key policy: %s, want %s", flow, v.Result, want[flow])
+		}
 	}
 }
