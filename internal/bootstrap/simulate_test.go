@@ -279,6 +279,11 @@ var flowPermissions = map[string][]perm{
 		{action: "ec2:CreateTags", resource: eipARN, context: map[string]any{"ec2:CreateAction": "AllocateAddress"}, allow: true},
 		{action: "ec2:ReleaseAddress", resource: eipARN, context: resourceTagged(testProject), allow: true},
 		{action: "ec2:ReleaseAddress", resource: eipARN, context: resourceTagged("other"), allow: false},
+		// aws_eip's delete disassociates first when state still shows the NLB's association.
+		{action: "ec2:DisassociateAddress", resource: eipARN, context: resourceTagged(testProject), allow: true},
+		{action: "ec2:DisassociateAddress", resource: eipARN, context: resourceTagged("other"), allow: false},
+		{action: "ec2:DisassociateAddress", resource: arnPrefix("ec2") + "network-interface/eni-0123456789abcdef0", allow: true},
+		{action: "ec2:AssociateAddress", resource: eipARN, context: resourceTagged(testProject), allow: false},
 		// The NLB module's resources, by name, tagged on create.
 		{action: "elasticloadbalancing:CreateLoadBalancer", resource: nlbARN, context: taggedProject(testProject), allow: true},
 		{action: "elasticloadbalancing:CreateLoadBalancer", resource: nlbARN, context: taggedProject("other"), allow: false},

@@ -54,7 +54,7 @@ data "aws_iam_policy_document" "deploy" {
       "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
       "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
       "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-      "ec2:AllocateAddress", "ec2:ReleaseAddress",
+      "ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
       "ec2:CreateTags", "ec2:DeleteTags",
     ]
     resources = ["*"]

@@ -31,16 +31,26 @@ data "aws_iam_policy_document" "session" {
     }
   }
 
-  # No Associate/DisassociateAddress: the NLB attaches its addresses itself (subnet_mapping).
+  # No AssociateAddress: the NLB attaches its addresses itself (subnet_mapping). But the
+  # provider's aws_eip delete calls DisassociateAddress whenever the refreshed state still
+  # shows the NLB's association, so that is allowed for this project's addresses.
   statement {
     sid       = "ReleaseProjectAddresses"
-    actions   = ["ec2:ReleaseAddress", "ec2:CreateTags", "ec2:DeleteTags"]
+    actions   = ["ec2:ReleaseAddress", "ec2:DisassociateAddress", "ec2:CreateTags", "ec2:DeleteTags"]
     resources = ["${local.arn}:ec2:${var.region}:${local.account}:elastic-ip/*"]
     condition {
       test     = "StringEquals"
       variable = "aws:ResourceTag/Project"
       values   = [var.project]
     }
+  }
+
+  # DisassociateAddress is also authorized against the interface (the NLB's, untagged);
+  # the address side above keeps it to this project's EIPs.
+  statement {
+    sid       = "DisassociateFromInterfaces"
+    actions   = ["ec2:DisassociateAddress"]
+    resources = ["${local.arn}:ec2:${var.region}:${local.account}:network-interface/*"]
   }
 
   # The NLB, its listeners and target groups, matched by the names the module gives them.
