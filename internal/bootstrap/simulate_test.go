@@ -229,6 +229,11 @@ var flowPermissions = map[string][]perm{
 		{action: "ssm:DescribeParameters", resource: "*", allow: true},
 		{action: "ssm:GetParameter", resource: sessionParam, allow: true},
 		{action: "secretsmanager:GetRandomPassword", resource: "*", allow: true},
+		// jitsictl cost.
+		{action: "route53:ListHostedZones", resource: "*", allow: true},
+		{action: "pricing:GetProducts", resource: "*", allow: true},
+		{action: "ce:GetCostAndUsage", resource: "*", allow: true},
+		{action: "route53:ChangeResourceRecordSets", resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ", allow: false},
 		{action: "s3:GetBucketVersioning", resource: "arn:aws:s3:::" + testProject + "-data-" + testAccount, allow: true},
 		// The backend: read the state, take and release the lock file.
 		{action: "s3:ListBucket", resource: bucketARN, allow: true},

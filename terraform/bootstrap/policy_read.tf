@@ -19,6 +19,11 @@ data "aws_iam_policy_document" "stack_read" {
       "cloudwatch:GetMetricData",
       # The stack's ephemeral password generator runs during plan; it reads no secret.
       "secretsmanager:GetRandomPassword",
+      # jitsictl cost: idle inventory (hosted zones), list prices and actual spend.
+      "route53:ListHostedZones",
+      "route53:ListTagsForResources",
+      "pricing:GetProducts",
+      "ce:GetCostAndUsage",
     ]
     # These APIs either have no resource-level permissions or only list metadata.
     resources = ["*"]
