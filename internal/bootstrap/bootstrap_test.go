@@ -149,6 +149,29 @@ func TestBootstrapOnEmulator(t *testing.T) {
 		}
 	})
 
+	// moto does not enforce IAM's size quotas; AWS refuses a managed policy over 6,144
+	// characters and inline policies over 10,240 per role, whitespace not counted.
+	t.Run("policy size quotas", func(t *testing.T) {
+		for flow, r := range roles {
+			inline := 0
+			for _, p := range r.Policies {
+				n := len(strings.Join(strings.Fields(string(p.Document)), ""))
+				if strings.HasPrefix(p.Name, "arn:") {
+					if n > 6144 {
+						t.Errorf("%s: managed policy %s has %d characters, over the 6,144 quota", flow, p.Name, n)
+					}
+					t.Logf("%s: %s %d/6144", flow, p.Name, n)
+				} else {
+					inline += n
+				}
+			}
+			if inline > 10240 {
+				t.Errorf("%s: inline policies have %d characters, over the 10,240 per-role quota", flow, inline)
+			}
+			t.Logf("%s: inline %d/10240", flow, inline)
+		}
+	})
+
 	t.Run("second plan is empty", func(t *testing.T) {
 		changed, err := a.runner.Plan(ctx, testVars, nil, "")
 		if err != nil {
