@@ -103,7 +103,20 @@ func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) err
 		return fmt.Errorf("close did not finish: %w; run `jitsictl session close` again (every step is safe to repeat)", err)
 	}
 	return j.update(ctx, func(r *Record) {
-		r.State, r.LeaseUntil, r.LastError, r.ClosedAt = StateClosed, time.Time{}, "", m.now()
+		now := m.now()
+		if !r.TaskStartedAt.IsZero() || !r.NLBCreatedAt.IsZero() {
+			u := Usage{}
+			if !r.TaskStartedAt.IsZero() {
+				u.Task = now.Sub(r.TaskStartedAt)
+			}
+			if !r.NLBCreatedAt.IsZero() {
+				u.NLB = now.Sub(r.NLBCreatedAt)
+				u.NLBHours = wholeHours(u.NLB)
+			}
+			r.book(u, now)
+		}
+		r.TaskStartedAt, r.NLBCreatedAt = time.Time{}, time.Time{}
+		r.State, r.LeaseUntil, r.LastError, r.ClosedAt = StateClosed, time.Time{}, "", now
 		r.TaskArn, r.TaskIP, r.NLBArn = "", "", ""
 	})
 }

@@ -116,6 +116,13 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		return j.step(gctx, "load balancer", func(ctx context.Context) error {
+			if err := j.update(ctx, func(r *Record) {
+				if r.NLBCreatedAt.IsZero() {
+					r.NLBCreatedAt = m.now()
+				}
+			}); err != nil {
+				return err
+			}
 			ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
 			defer cancel()
 			if err := m.Stack.Apply(ctx, true, nil); err != nil {
@@ -126,6 +133,13 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 	})
 	g.Go(func() error {
 		return j.step(gctx, "task", func(ctx context.Context) error {
+			if err := j.update(ctx, func(r *Record) {
+				if r.TaskStartedAt.IsZero() {
+					r.TaskStartedAt = m.now()
+				}
+			}); err != nil {
+				return err
+			}
 			if err := m.Service.Scale(ctx, 1); err != nil {
 				return err
 			}
@@ -158,9 +172,6 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 		}
 		return j.update(ctx, func(r *Record) {
 			r.Addresses, r.NLBArn, r.NLBDNS, r.URL = o.EIPAddresses, o.NLBArn, o.NLBDNSName, o.MeetingURL
-			if r.NLBCreatedAt.IsZero() {
-				r.NLBCreatedAt = m.now()
-			}
 		})
 	}); err != nil {
 		return err

@@ -66,7 +66,53 @@ type Record struct {
 	// NLBCreatedAt is when this NLB's billing hour started: a close keeps its
 	// record so a reopen within the paid hour can be priced honestly.
 	NLBCreatedAt time.Time `json:"nlb_created_at,omitempty"`
-	ClosedCost   float64   `json:"closed_cost_usd,omitempty"`
+	// TaskStartedAt is when the task was asked for (Fargate bills from the
+	// image pull, which follows at once).
+	TaskStartedAt time.Time `json:"task_started_at,omitempty"`
+	// LastUsage is what the last closed session kept billing for, and Ledger
+	// sums it per calendar month (UTC, "2006-01"): cost reports price these
+	// with the cost model, including the previous month's estimate.
+	LastUsage *Usage            `json:"last_usage,omitempty"`
+	Ledger    map[string]Ledger `json:"ledger,omitempty"`
+}
+
+// Usage is how long one session's billed parts existed.
+type Usage struct {
+	Task time.Duration `json:"task_ns"`
+	NLB  time.Duration `json:"nlb_ns"`
+	// NLBHours are the whole hours AWS bills for the NLB (partial hours round up).
+	NLBHours int64 `json:"nlb_hours"`
+}
+
+// Ledger sums a month's sessions.
+type Ledger struct {
+	Sessions int64         `json:"sessions"`
+	Task     time.Duration `json:"task_ns"`
+	NLB      time.Duration `json:"nlb_ns"`
+	NLBHours int64         `json:"nlb_hours"`
+}
+
+// book books one closed session into the month it ended in.
+func (r *Record) book(u Usage, at time.Time) {
+	if r.Ledger == nil {
+		r.Ledger = map[string]Ledger{}
+	}
+	month := at.UTC().Format("2006-01")
+	l := r.Ledger[month]
+	l.Sessions++
+	l.Task += u.Task
+	l.NLB += u.NLB
+	l.NLBHours += u.NLBHours
+	r.Ledger[month] = l
+	r.LastUsage = &u
+}
+
+// wholeHours rounds a lifetime up to billed hours (an NLB that existed at all bills one).
+func wholeHours(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return int64((d + time.Hour - 1) / time.Hour)
 }
 
 // NLBWanted is what every Terraform run derives nlb_enabled from: the NLB

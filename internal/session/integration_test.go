@@ -1,0 +1,312 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/jitsictl/jitsictl/internal/ecssim"
+	"github.com/jitsictl/jitsictl/internal/outputs"
+	"github.com/jitsictl/jitsictl/internal/report"
+	"github.com/jitsictl/jitsictl/internal/sweep"
+	"github.com/jitsictl/jitsictl/internal/testbed"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+func TestMain(m *testing.M) { testbed.Main(m) }
+
+// env is one idle stack applied to moto, with the ECS scheduler played.
+type env struct {
+	emu   *testbed.Emulator
+	stack *testbed.Stack
+	cfg   aws.Config
+	out   outputs.Outputs
+	log   *bytes.Buffer
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	emu := testbed.Moto(t)
+	emu.ManualECSTasks(t)
+	st := testbed.NewStack(t, emu)
+	st.Apply(t, tf.Vars{"nlb_enabled": false})
+	e := &env{emu: emu, stack: st, cfg: ecssim.FixECSResponses(emu.AWSConfig(t)), out: st.Outputs(t), log: &bytes.Buffer{}}
+	ecssim.Start(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: 300 * time.Millisecond, Poll: 100 * time.Millisecond})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("jitsictl log:\n%s", e.log.String())
+		}
+	})
+	return e
+}
+
+// stackEdge runs the real Terraform of the test stack.
+type stackEdge struct{ r *tf.Runner }
+
+func (s stackEdge) Apply(ctx context.Context, nlb bool, targets []string) error {
+	return s.r.Apply(ctx, tf.Vars{"nlb_enabled": nlb}, targets)
+}
+func (s stackEdge) Outputs(ctx context.Context) (outputs.Outputs, error) { return s.r.Outputs(ctx) }
+
+var testLimits = Limits{NLB: 3 * time.Minute, Task: time.Minute, Targets: time.Minute, Stop: time.Minute, Lease: 3 * time.Second}
+
+func (e *env) manager(t *testing.T, owner string) *Manager {
+	t.Helper()
+	r, err := report.New(report.Options{Format: report.FormatText, Stdout: e.log, Stderr: e.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := Store{API: s3.NewFromConfig(e.cfg), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
+	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, &lockedReporter{Reporter: r}, Wiring{
+		Owner: owner, Limits: testLimits, Poll: 100 * time.Millisecond,
+		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
+	})
+}
+
+// lockedReporter lets the parallel steps share the log buffer safely.
+type lockedReporter struct {
+	mu sync.Mutex
+	report.Reporter
+}
+
+func (l *lockedReporter) Infof(f string, a ...any) { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Infof(f, a...) }
+func (l *lockedReporter) Wait(w, s string, e, lim time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.Reporter.Wait(w, s, e, lim)
+}
+func (l *lockedReporter) Begin(s string)           { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Begin(s) }
+func (l *lockedReporter) End(s string, err error)  { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.End(s, err) }
+func (l *lockedReporter) Warnf(f string, a ...any) { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Warnf(f, a...) }
+func (l *lockedReporter) Errorf(f string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.Reporter.Errorf(f, a...)
+}
+
+// leftovers lists every session resource that exists, by tag, plus a
+// running desired count: what a user would pay for.
+func (e *env) leftovers(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	inv, err := sweep.Find(ctx, sweep.APIs{ELB: elbv2.NewFromConfig(e.cfg), EC2: ec2.NewFromConfig(e.cfg)}, e.out.Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	if !inv.Empty() {
+		left = append(left, inv.String())
+	}
+	svc, err := ecs.NewFromConfig(e.cfg).DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &e.out.ClusterName, Services: []string{e.out.ServiceName}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := svc.Services[0].DesiredCount; n != 0 {
+		left = append(left, fmt.Sprintf("desired count %d", n))
+	}
+	return strings.Join(left, "; ")
+}
+
+// assertWorking checks what a participant depends on after open.
+func (e *env) assertWorking(t *testing.T, rec Record) {
+	t.Helper()
+	ctx := context.Background()
+	if rec.State != StateOpen {
+		t.Fatalf("state %s, want open (last error: %s)", rec.State, rec.LastError)
+	}
+	out, err := e.stack.Runner.Outputs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.EIPAddresses) != 2 || strings.Join(rec.Addresses, ",") != strings.Join(out.EIPAddresses, ",") {
+		t.Fatalf("record addresses %v, stack EIPs %v", rec.Addresses, out.EIPAddresses)
+	}
+	p, err := ssm.NewFromConfig(e.cfg).GetParameter(ctx, &ssm.GetParameterInput{Name: &out.AdvertiseIPsParameterName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(p.Parameter.Value); got != strings.Join(out.EIPAddresses, ",") {
+		t.Fatalf("JVB advertises %q, the NLB has %v", got, out.EIPAddresses)
+	}
+	elb := elbv2.NewFromConfig(e.cfg)
+	for _, tg := range out.TargetGroups() {
+		h, err := elb.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: &tg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.TargetHealthDescriptions) != 1 || aws.ToString(h.TargetHealthDescriptions[0].Target.Id) != rec.TaskIP {
+			t.Fatalf("target group %s does not hold exactly the task %s: %+v", tg, rec.TaskIP, h.TargetHealthDescriptions)
+		}
+	}
+	if rec.URL == "" || rec.ExpiresAt.IsZero() {
+		t.Fatalf("record lacks URL or expiry: %+v", rec)
+	}
+}
+
+func TestOpenStatusExtendClose(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	m := e.manager(t, "alice")
+
+	rec, err := m.Open(ctx, OpenOptions{Hours: 2, OpenedBy: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.assertWorking(t, rec)
+	if d := rec.ExpiresAt.Sub(time.Now()); d < 119*time.Minute || d > 121*time.Minute {
+		t.Fatalf("expires in %s, want 2h", d)
+	}
+	for _, want := range []string{"addresses", "load balancer", "task", "targets", "commit"} {
+		found := false
+		for _, s := range rec.Steps {
+			found = found || (s.Name == want && !s.Finished.IsZero() && s.Error == "")
+		}
+		if !found {
+			t.Errorf("step %q not recorded as done: %+v", want, rec.Steps)
+		}
+	}
+
+	st, err := m.Status(ctx)
+	if err != nil || st.State != StateOpen || st.URL != rec.URL || st.TimeLeft == "" {
+		t.Fatalf("status %+v, %v", st, err)
+	}
+
+	ext, err := m.Extend(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ext.ExpiresAt.Sub(rec.ExpiresAt); got != time.Hour {
+		t.Fatalf("extend moved expiry by %s", got)
+	}
+	if _, err := m.Extend(ctx, 12); err == nil || !strings.Contains(err.Error(), "more than 12 h") {
+		t.Fatalf("extending past 12 h left must be refused, got %v", err)
+	}
+
+	// A second open while open returns the same session, touching nothing.
+	again, err := m.Open(ctx, OpenOptions{Hours: 1})
+	if err != nil || again.NLBArn != rec.NLBArn || !again.ExpiresAt.Equal(ext.ExpiresAt) {
+		t.Fatalf("second open: %v, %+v", err, again)
+	}
+
+	closed, err := m.Close(ctx, CloseOptions{Reason: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed.State != StateClosed {
+		t.Fatalf("state after close: %s", closed.State)
+	}
+	if u := closed.LastUsage; u == nil || u.NLBHours != 1 || u.Task <= 0 || u.NLB <= 0 {
+		t.Fatalf("close did not book the session's usage: %+v", closed.LastUsage)
+	}
+	t.Logf("open timeline:\n%s", Gantt("open", rec.Steps))
+	if left := e.leftovers(t); left != "" {
+		t.Fatalf("after close, still billing: %s", left)
+	}
+	// Closing a closed session converges again (and sweeps).
+	if _, err := m.Close(ctx, CloseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Extend(ctx, 1); err == nil {
+		t.Fatal("extend of a closed session must fail")
+	}
+}
+
+func TestConcurrentOpensGiveOneSession(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	recs := make([]Record, 2)
+	errs := make([]error, 2)
+	for i, owner := range []string{"alice", "bob"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			recs[i], errs[i] = e.manager(t, owner).Open(ctx, OpenOptions{Hours: 1, OpenedBy: owner})
+		}()
+	}
+	wg.Wait()
+	for i := range errs {
+		if errs[i] != nil {
+			t.Fatalf("open %d: %v", i, errs[i])
+		}
+	}
+	if recs[0].NLBArn == "" || recs[0].NLBArn != recs[1].NLBArn || recs[0].OpenedBy != recs[1].OpenedBy {
+		t.Fatalf("two opens gave two answers:\n%+v\n%+v", recs[0], recs[1])
+	}
+	lbs, err := elbv2.NewFromConfig(e.cfg).DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lbs.LoadBalancers) != 1 {
+		t.Fatalf("%d load balancers after two concurrent opens, want 1", len(lbs.LoadBalancers))
+	}
+	if _, err := e.manager(t, "alice").Close(ctx, CloseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCrashAfterEachStep kills open (no cleanup, lease not released) after
+// each step in turn; then either close converges to zero resources or open
+// resumes to a working session.
+func TestCrashAfterEachStep(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	steps := []string{"addresses", "load balancer", "task", "targets", "commit"}
+	var table strings.Builder
+	fmt.Fprintf(&table, "%-14s | %-28s | %s\n", "crash after", "then close", "then open (resume)")
+	for _, step := range steps {
+		outcome := map[string]string{}
+		for _, then := range []string{"close", "open"} {
+			crasher := e.manager(t, "crasher")
+			crasher.afterStep = func(s string) error {
+				if s == step {
+					return errCrash
+				}
+				return nil
+			}
+			if _, err := crasher.Open(ctx, OpenOptions{Hours: 1}); !errors.Is(err, errCrash) {
+				t.Fatalf("crash after %s: open returned %v, want the simulated crash", step, err)
+			}
+			// The crashed run's lease must lapse before another run may take over.
+			time.Sleep(testLimits.Lease + 500*time.Millisecond)
+			next := e.manager(t, "rescuer")
+			switch then {
+			case "close":
+				if _, err := next.Close(ctx, CloseOptions{Reason: "after crash"}); err != nil {
+					t.Fatalf("crash after %s, close: %v", step, err)
+				}
+				if left := e.leftovers(t); left != "" {
+					t.Fatalf("crash after %s, close left: %s", step, left)
+				}
+				outcome[then] = "zero session resources"
+			case "open":
+				rec, err := next.Open(ctx, OpenOptions{Hours: 1})
+				if err != nil {
+					t.Fatalf("crash after %s, resume: %v", step, err)
+				}
+				e.assertWorking(t, rec)
+				outcome[then] = "working session"
+				if _, err := next.Close(ctx, CloseOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if left := e.leftovers(t); left != "" {
+					t.Fatalf("crash after %s, resume then close left: %s", step, left)
+				}
+			}
+		}
+		fmt.Fprintf(&table, "%-14s | %-28s | %s\n", step, outcome["close"], outcome["open"])
+	}
+	t.Logf("crash injection, steps × outcome:\n%s", table.String())
+}
