@@ -105,5 +105,10 @@ func firstNonEmpty(v ...string) string {
 // (bucket.127.0.0.1 does not resolve), so an endpoint override implies it.
 func S3(cfg aws.Config, getenv func(string) string) *s3.Client {
 	pathStyle := getenv("AWS_ENDPOINT_URL") != "" || getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_S3_USE_PATH_STYLE") == "true"
-	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.UsePathStyle = pathStyle
+		// Objects written without a checksum (the session record on some S3
+		// implementations) are fine; don't print a DEBUG line for each read.
+		o.DisableLogOutputChecksumValidationSkipped = true
+	})
 }

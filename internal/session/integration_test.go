@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/ecssim"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
@@ -68,7 +68,7 @@ func (e *env) manager(t *testing.T, owner string) *Manager {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := Store{API: s3.NewFromConfig(e.cfg), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
+	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
 	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, &lockedReporter{Reporter: r}, Wiring{
 		Owner: owner, Limits: testLimits, Poll: 100 * time.Millisecond,
 		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
