@@ -48,7 +48,12 @@ func TestPublishToActions(t *testing.T) {
 		t.Errorf("step summary lacks the Markdown report:\n%s", got)
 	}
 	out, _ := os.ReadFile(output)
-	if !strings.Contains(string(out), "verify") || !strings.Contains(string(out), "fail") {
-		t.Errorf("step output lacks verify=fail:\n%s", out)
+	for name, want := range r.Outputs() {
+		if !strings.Contains(string(out), name+"<<") || !strings.Contains(string(out), "\n"+want+"\n") {
+			t.Errorf("step output lacks %s=%s:\n%s", name, want, out)
+		}
+	}
+	if r.Outputs()["result"] != "fail" {
+		t.Errorf("result output %q for a report with FAILs, want fail", r.Outputs()["result"])
 	}
 }

@@ -123,7 +123,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 
 // Publish hands the report to a Reporter: one annotation per FAIL (error) and
 // WARN (warning), the table in the step summary, the whole report as the JSON
-// result, and the verdict as the "verify" output.
+// result, and Outputs (the verdict as "result", one per category) as outputs.
 func (r Report) Publish(rep report.Reporter) {
 	for _, x := range r.Results {
 		switch x.Status {
@@ -134,7 +134,10 @@ func (r Report) Publish(rep report.Reporter) {
 		}
 	}
 	rep.Summary(r.Markdown())
-	rep.Output("verify", strings.ToLower(string(r.verdict())))
+	outs := r.Outputs()
+	for _, k := range sortedKeys(outs) {
+		rep.Output(k, outs[k])
+	}
 	rep.Result(r)
 }
 
