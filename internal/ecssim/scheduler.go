@@ -1,8 +1,8 @@
-// Package ecssim is a test-only stand-in for the ECS service scheduler, which
-// moto lacks: moto accepts UpdateService but never starts or stops a task. The
+// Package ecssim is a stand-in for the ECS service scheduler, which moto
+// lacks: moto accepts UpdateService but never starts or stops a task. The
 // Scheduler watches one service's desiredCount and does what ECS would do with
-// RunTask and StopTask, so code under test sees tasks come and go as on AWS.
-// Production code must not import this package.
+// RunTask and StopTask, so code under test (and `jitsictl demo`) sees tasks
+// come and go as on AWS. Nothing that talks to real AWS may use it.
 package ecssim
 
 import (
@@ -43,7 +43,7 @@ type Scheduler struct {
 	cluster string
 	service string
 	opts    Options
-	t       testing.TB
+	onErr   func(error)
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -52,25 +52,39 @@ type Scheduler struct {
 	events []Event
 }
 
-// Start sets moto's ECS tasks to manual transitions and starts the scheduler
-// for cluster/service. cfg must point at moto (BaseEndpoint set).
+// Start is Run for tests: a scheduler error fails the test, and the
+// scheduler stops with it.
 func Start(t testing.TB, cfg aws.Config, cluster, service string, opts Options) *Scheduler {
 	t.Helper()
-	if cfg.BaseEndpoint == nil || *cfg.BaseEndpoint == "" {
-		t.Fatal("ecssim.Start: cfg.BaseEndpoint must point at moto_server")
+	s, err := Run(cfg, cluster, service, opts, func(err error) { t.Errorf("ecssim: %v", err) })
+	if err != nil {
+		t.Fatal(err)
 	}
-	SetManualTasks(t, *cfg.BaseEndpoint)
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Run sets moto's ECS tasks to manual transitions and starts the scheduler
+// for cluster/service until Stop. cfg must point at moto (BaseEndpoint set).
+// onErr receives the error that ended the scheduler (a service it cannot see
+// is a broken setup, not something to retry forever).
+func Run(cfg aws.Config, cluster, service string, opts Options, onErr func(error)) (*Scheduler, error) {
+	if cfg.BaseEndpoint == nil || *cfg.BaseEndpoint == "" {
+		return nil, fmt.Errorf("ecssim: cfg.BaseEndpoint must point at moto_server")
+	}
+	if err := setManualTasks(*cfg.BaseEndpoint); err != nil {
+		return nil, err
+	}
 	if opts.Poll <= 0 {
 		opts.Poll = 50 * time.Millisecond
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Scheduler{
-		api: ecs.NewFromConfig(FixECSResponses(cfg)), cluster: cluster, service: service, opts: opts, t: t,
+		api: ecs.NewFromConfig(FixECSResponses(cfg)), cluster: cluster, service: service, opts: opts, onErr: onErr,
 		cancel: cancel, done: make(chan struct{}),
 	}
 	go s.run(ctx)
-	t.Cleanup(s.Stop)
-	return s
+	return s, nil
 }
 
 // Stop ends the scheduler and waits for its goroutine. Safe to call twice.
@@ -100,8 +114,10 @@ func (s *Scheduler) run(ctx context.Context) {
 	for {
 		err := s.step(ctx, &startSince, &stopSince)
 		if err != nil && ctx.Err() == nil {
-			// A scheduler that cannot see the service is a broken test setup.
-			s.t.Errorf("ecssim: %v", err)
+			// A scheduler that cannot see the service is a broken setup.
+			if s.onErr != nil {
+				s.onErr(err)
+			}
 			return
 		}
 		select {

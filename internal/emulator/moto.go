@@ -113,13 +113,18 @@ func (m *Moto) Reset(ctx context.Context) error { return m.post(ctx, "/moto-api/
 
 // ManualECSTasks stops moto from walking tasks RUNNING→STOPPED on each describe:
 // with it, a task stays in the state RunTask/StopTask put it in, as on ECS.
-func (m *Moto) ManualECSTasks(ctx context.Context) error {
-	return m.post(ctx, "/moto-api/state-manager/set-transition",
+func (m *Moto) ManualECSTasks(ctx context.Context) error { return ManualECSTasks(ctx, m.URL) }
+
+// ManualECSTasks is the same for a moto (or a proxy in front of it) at url.
+func ManualECSTasks(ctx context.Context, url string) error {
+	return post(ctx, url, "/moto-api/state-manager/set-transition",
 		`{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000}}`)
 }
 
-func (m *Moto) post(ctx context.Context, path, body string) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.URL+path, bytes.NewBufferString(body))
+func (m *Moto) post(ctx context.Context, path, body string) error { return post(ctx, m.URL, path, body) }
+
+func post(ctx context.Context, base, path, body string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewBufferString(body))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
