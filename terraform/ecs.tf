@@ -7,11 +7,13 @@ locals {
     jicofo_http  = 8888
     jvb_udp      = 10000
     jvb_health   = 8080
-    jvb_colibri  = 9090
   }
 
   # awsvpc: all containers of the task share one network namespace, so they reach each
-  # other on 127.0.0.1 (an IP, so nginx needs no resolver for its proxy_pass).
+  # other on 127.0.0.1 (an IP, so nginx needs no resolver for its proxy_pass to BOSH).
+  # Checked against docker-jitsi-meet at 2e6b31d (2026-08): web listens on 8000/8443,
+  # the images ship curl for the health checks, and the bridge channel is SCTP (no
+  # colibri websocket port).
   loopback = "127.0.0.1"
 
   xmpp_env = {
@@ -22,9 +24,16 @@ locals {
     XMPP_GUEST_DOMAIN        = "guest.meet.jitsi"
     XMPP_SERVER              = local.loopback
     TZ                       = "UTC"
+    # The VPC is IPv4-only; nginx and prosody would otherwise also bind [::].
+    ENABLE_IPV6 = "0"
   }
 
   public_url_env = var.domain_name == "" ? {} : { PUBLIC_URL = "https://${var.domain_name}" }
+
+  # Without PUBLIC_URL the web image writes wss://localhost:8443/xmpp-websocket and an
+  # absolute BOSH URL on localhost into config.js. A session reached by the NLB's DNS
+  # name needs host-relative BOSH instead (and no websocket, which has no relative form).
+  web_host_env = var.domain_name != "" ? {} : { BOSH_RELATIVE = "true", ENABLE_XMPP_WEBSOCKET = "0" }
 
   image = { for c in ["web", "prosody", "jicofo", "jvb"] : c => "ghcr.io/jitsi/${c}:${var.jitsi_image_tag}" }
 
@@ -32,15 +41,16 @@ locals {
 
   # ECS renders env maps as sorted name/value lists; sorting here keeps plans quiet.
   to_env = { for name, m in {
-    web     = merge(local.xmpp_env, local.public_url_env, { XMPP_BOSH_URL_BASE = "http://${local.loopback}:${local.ports.prosody_http}", HTTP_PORT = tostring(local.ports.web_http), HTTPS_PORT = tostring(local.ports.web_https) })
+    web     = merge(local.xmpp_env, local.public_url_env, local.web_host_env, { XMPP_BOSH_URL_BASE = "http://${local.loopback}:${local.ports.prosody_http}" })
     prosody = merge(local.xmpp_env, local.public_url_env)
     jicofo  = merge(local.xmpp_env)
     jvb = merge(local.xmpp_env, local.public_url_env, {
       JVB_PORT = tostring(local.ports.jvb_udp)
       # Addresses are fixed (the NLB's Elastic IPs): STUN would only find the task's own IP.
       JVB_DISABLE_STUN = "1"
-      # colibri-ws is proxied by web's nginx to http://<server id>:9090.
-      JVB_WS_SERVER_ID = local.loopback
+      # ice4j's AWS harvester would advertise the task's own public IP, the same bypass of
+      # the NLB as STUN. Off by default in current images; pinned here so it stays off.
+      DISABLE_AWS_HARVESTER = "true"
     })
   } : name => [for k in sort(keys(m)) : { name = k, value = m[k] }] }
 
@@ -117,7 +127,6 @@ locals {
       portMappings = [
         { name = "jvb-media", containerPort = local.ports.jvb_udp, hostPort = local.ports.jvb_udp, protocol = "udp" },
         { name = "jvb-health", containerPort = local.ports.jvb_health, hostPort = local.ports.jvb_health, protocol = "tcp" },
-        { name = "jvb-colibri", containerPort = local.ports.jvb_colibri, hostPort = local.ports.jvb_colibri, protocol = "tcp" },
       ]
       dependsOn        = [{ containerName = "prosody", condition = "HEALTHY" }]
       healthCheck      = local.health.jvb

@@ -127,8 +127,11 @@ func checkTaskDefinition(t *testing.T, c clients, family, advertiseParam string,
 		if name != "web" && env["XMPP_SERVER"] != "127.0.0.1" {
 			t.Errorf("container %s XMPP_SERVER = %q: containers of an awsvpc task share localhost", name, env["XMPP_SERVER"])
 		}
-		if name == "jvb" && env["JVB_DISABLE_STUN"] != "1" {
-			t.Errorf("jvb JVB_DISABLE_STUN = %q, want 1 (addresses are fixed)", env["JVB_DISABLE_STUN"])
+		if name == "web" && (env["BOSH_RELATIVE"] != "true" || env["PUBLIC_URL"] != "") {
+			t.Errorf("web without a domain: BOSH_RELATIVE = %q, PUBLIC_URL = %q: config.js would point clients at localhost", env["BOSH_RELATIVE"], env["PUBLIC_URL"])
+		}
+		if name == "jvb" && (env["JVB_DISABLE_STUN"] != "1" || env["DISABLE_AWS_HARVESTER"] != "true") {
+			t.Errorf("jvb JVB_DISABLE_STUN = %q, DISABLE_AWS_HARVESTER = %q: with fixed addresses neither STUN nor the AWS harvester may add the task's own IP", env["JVB_DISABLE_STUN"], env["DISABLE_AWS_HARVESTER"])
 		}
 	}
 }

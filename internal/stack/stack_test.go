@@ -216,8 +216,8 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 		t.Errorf("meeting_url planned as %+v, want https://meet.example.org/", u)
 	}
 	td := planned(t, domain, "aws_ecs_task_definition.jitsi")
-	if defs, _ := td["container_definitions"].(string); !strings.Contains(defs, `"PUBLIC_URL","value":"https://meet.example.org"`) {
-		t.Errorf("a domain does not reach PUBLIC_URL: %s", defs)
+	if defs, _ := td["container_definitions"].(string); !strings.Contains(defs, `"PUBLIC_URL","value":"https://meet.example.org"`) || strings.Contains(defs, "BOSH_RELATIVE") {
+		t.Errorf("with a domain, PUBLIC_URL should be set and BOSH_RELATIVE gone: %s", defs)
 	}
 }
 
