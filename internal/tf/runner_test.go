@@ -167,6 +167,27 @@ func TestRunnerTargets(t *testing.T) {
 	if !bytes.Contains(state, []byte(`"optional"`)) || bytes.Contains(state, []byte(`"always"`)) {
 		t.Fatalf("targeted apply should create only terraform_data.optional; state:\n%s", state)
 	}
+
+	// StatePush accepts the current state back and refuses an older serial (no -force).
+	file := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(file, state, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.StatePush(ctx, file); err != nil {
+		t.Fatalf("pushing the pulled state back: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(state, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["serial"] = 0
+	older, _ := json.Marshal(doc)
+	if err := os.WriteFile(file, older, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.StatePush(ctx, file); err == nil {
+		t.Fatal("StatePush overwrote the state with an older serial")
+	}
 }
 
 // The environment given with WithEnv and the CLI config reach terraform, and only
