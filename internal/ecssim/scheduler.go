@@ -80,7 +80,7 @@ func Run(cfg aws.Config, cluster, service string, opts Options, onErr func(error
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Scheduler{
-		api: ecs.NewFromConfig(FixECSResponses(cfg)), cluster: cluster, service: service, opts: opts, onErr: onErr,
+		api: ecs.NewFromConfig(cfg), cluster: cluster, service: service, opts: opts, onErr: onErr,
 		cancel: cancel, done: make(chan struct{}),
 	}
 	go s.run(ctx)

@@ -59,7 +59,7 @@ func waitEvents(t *testing.T, s *ecssim.Scheduler, n int) []ecssim.Event {
 }
 
 func TestSchedulerFollowsDesiredCount(t *testing.T) {
-	cfg := ecssim.FixECSResponses(testbed.Moto(t).AWSConfig(t))
+	cfg := testbed.Moto(t).AWSConfig(t)
 	f := ecssim.NewFixture(t, cfg, ecssim.FixtureOptions{})
 	c := ecs.NewFromConfig(cfg)
 	s := ecssim.Start(t, cfg, f.Cluster, f.Service, ecssim.Options{StartDelay: 300 * time.Millisecond, StopDelay: 200 * time.Millisecond, Poll: 20 * time.Millisecond})
@@ -119,7 +119,7 @@ func TestSchedulerFollowsDesiredCount(t *testing.T) {
 }
 
 func TestSchedulerReplacesAStoppedTask(t *testing.T) {
-	cfg := ecssim.FixECSResponses(testbed.Moto(t).AWSConfig(t))
+	cfg := testbed.Moto(t).AWSConfig(t)
 	f := ecssim.NewFixture(t, cfg, ecssim.FixtureOptions{Cluster: "c2", Service: "web"})
 	c := ecs.NewFromConfig(cfg)
 	s := ecssim.Start(t, cfg, f.Cluster, f.Service, ecssim.Options{Poll: 20 * time.Millisecond})

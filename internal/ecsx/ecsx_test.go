@@ -34,7 +34,7 @@ func setup(t *testing.T, o ecssim.FixtureOptions) env {
 	t.Helper()
 	moto := testbed.Moto(t) // reset: tests share it, so none runs in parallel
 	moto.ManualECSTasks(t)
-	cfg := ecssim.FixECSResponses(moto.AWSConfig(t))
+	cfg := moto.AWSConfig(t)
 	return env{cfg: cfg, ecs: ecs.NewFromConfig(cfg), f: ecssim.NewFixture(t, cfg, o)}
 }
 

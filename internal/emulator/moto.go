@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -121,7 +122,9 @@ func ManualECSTasks(ctx context.Context, url string) error {
 		`{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000}}`)
 }
 
-func (m *Moto) post(ctx context.Context, path, body string) error { return post(ctx, m.URL, path, body) }
+func (m *Moto) post(ctx context.Context, path, body string) error {
+	return post(ctx, m.URL, path, body)
+}
 
 func post(ctx context.Context, base, path, body string) error {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewBufferString(body))
@@ -167,4 +170,50 @@ func lastLines(s string) string {
 		s = s[len(s)-2000:]
 	}
 	return s
+}
+
+// Faithful is moto behind the fidelity proxy (proxy.go): what jitsictl, its
+// tests and its demo talk to.
+type Faithful struct {
+	*Moto
+	// URL is what clients use (AWS_ENDPOINT_URL): the proxy in front of moto.
+	URL   string
+	proxy *proxy
+}
+
+// StartFaithful starts moto and the proxy in front of it.
+func StartFaithful(ctx context.Context, opts ...Option) (*Faithful, error) {
+	m, err := Start(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	p, err := startProxy(m.URL)
+	if err != nil {
+		m.Stop()
+		return nil, fmt.Errorf("start the moto proxy: %w", err)
+	}
+	return &Faithful{Moto: m, URL: p.URL, proxy: p}, nil
+}
+
+// Stop ends the proxy and moto.
+func (f *Faithful) Stop() {
+	f.proxy.close()
+	f.Moto.Stop()
+}
+
+// Reset forgets every resource in moto and what the proxy remembered.
+func (f *Faithful) Reset(ctx context.Context) error { return post(ctx, f.URL, "/moto-api/reset", "") }
+
+// ManualECSTasks: see Moto.ManualECSTasks.
+func (f *Faithful) ManualECSTasks(ctx context.Context) error { return ManualECSTasks(ctx, f.URL) }
+
+// Env points clients at the proxy.
+func (f *Faithful) Env() []string {
+	env := f.Moto.Env()
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") {
+			env[i] = "AWS_ENDPOINT_URL=" + f.URL
+		}
+	}
+	return env
 }

@@ -1,4 +1,4 @@
-package testbed
+package emulator
 
 import (
 	"bytes"
@@ -17,7 +17,14 @@ import (
 	"time"
 )
 
-// addressShim is a reverse proxy in front of moto that fills one gap of moto 5.2.1:
+// proxy sits in front of moto and repairs the places where moto 5.2.1's wire
+// answers differ from AWS's, so every client (Terraform, the SDK, the AWS CLI,
+// jitsictl) sees what it would see on AWS. It fixes two things:
+//
+// 1. ECS (see ecsfix.go): task containers' cpu/memory come back as numbers,
+// where ECS and the SDK use strings.
+//
+// 2. ELB: moto fills one gap of ELB:
 // CreateLoadBalancer accepts SubnetMappings with AllocationId but DescribeLoadBalancers
 // never returns the AvailabilityZones[].LoadBalancerAddresses that AWS returns. Without
 // them Terraform sees every NLB with Elastic IPs as drifted (subnet_mapping never
@@ -27,8 +34,8 @@ import (
 //	<LoadBalancerAddresses><member><IpAddress>…</IpAddress><AllocationId>…</AllocationId></member></LoadBalancerAddresses>
 //
 // to each matching availability zone. Everything else passes through untouched. The
-// aws-sdk-go-v2 deserializer is the contract: TestAddressShimMatchesSDKShape decodes it.
-type addressShim struct {
+// aws-sdk-go-v2 deserializer is the contract: TestProxyAddressesMatchSDKShape decodes it.
+type proxy struct {
 	upstream *url.URL
 	proxy    *httputil.ReverseProxy
 	srv      *http.Server
@@ -43,17 +50,17 @@ type lbAddress struct {
 	allocationID, ip string
 }
 
-type shimCtxKey struct{}
+type proxyCtxKey struct{}
 
-// shimCall is what the request side learned, handed to the response side.
-type shimCall struct {
+// proxyCall is what the request side learned, handed to the response side.
+type proxyCall struct {
 	action   string
 	region   string
 	mappings map[string]string // subnet -> allocation id (CreateLoadBalancer)
 	arn      string            // DeleteLoadBalancer
 }
 
-func startAddressShim(upstream string) (*addressShim, error) {
+func startProxy(upstream string) (*proxy, error) {
 	u, err := url.Parse(upstream)
 	if err != nil {
 		return nil, err
@@ -62,7 +69,7 @@ func startAddressShim(upstream string) (*addressShim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &addressShim{upstream: u, URL: "http://" + l.Addr().String(), lbs: map[string]map[string]lbAddress{}}
+	s := &proxy{upstream: u, URL: "http://" + l.Addr().String(), lbs: map[string]map[string]lbAddress{}}
 	s.proxy = httputil.NewSingleHostReverseProxy(u)
 	s.proxy.ModifyResponse = s.modifyResponse
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
@@ -70,17 +77,21 @@ func startAddressShim(upstream string) (*addressShim, error) {
 	return s, nil
 }
 
-func (s *addressShim) close() { _ = s.srv.Close() }
+func (s *proxy) close() { _ = s.srv.Close() }
 
-func (s *addressShim) reset() {
+func (s *proxy) reset() {
 	s.mu.Lock()
 	s.lbs = map[string]map[string]lbAddress{}
 	s.mu.Unlock()
 }
 
-func (s *addressShim) serve(w http.ResponseWriter, r *http.Request) {
+func (s *proxy) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/moto-api/reset" {
 		s.reset()
+	}
+	if isECS(r) {
+		r.Header.Del("Accept-Encoding") // the response body may be rewritten as text
+		r = r.WithContext(context.WithValue(r.Context(), proxyCtxKey{}, &proxyCall{action: "ecs"}))
 	}
 	if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") && r.ContentLength >= 0 && r.ContentLength < 1<<20 {
 		body, err := io.ReadAll(r.Body)
@@ -91,18 +102,18 @@ func (s *addressShim) serve(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if call := parseELBCall(body, r.Header.Get("Authorization")); call != nil {
 			r.Header.Del("Accept-Encoding") // the response body is rewritten as text
-			r = r.WithContext(context.WithValue(r.Context(), shimCtxKey{}, call))
+			r = r.WithContext(context.WithValue(r.Context(), proxyCtxKey{}, call))
 		}
 	}
 	s.proxy.ServeHTTP(w, r)
 }
 
-func parseELBCall(body []byte, auth string) *shimCall {
+func parseELBCall(body []byte, auth string) *proxyCall {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil
 	}
-	c := &shimCall{action: form.Get("Action"), region: authRegion(auth)}
+	c := &proxyCall{action: form.Get("Action"), region: authRegion(auth)}
 	switch c.action {
 	case "CreateLoadBalancer":
 		c.mappings = map[string]string{}
@@ -146,8 +157,8 @@ var (
 	subnetElem = regexp.MustCompile(`<SubnetId>([^<]+)</SubnetId>`)
 )
 
-func (s *addressShim) modifyResponse(resp *http.Response) error {
-	call, _ := resp.Request.Context().Value(shimCtxKey{}).(*shimCall)
+func (s *proxy) modifyResponse(resp *http.Response) error {
+	call, _ := resp.Request.Context().Value(proxyCtxKey{}).(*proxyCall)
 	if call == nil || resp.StatusCode != http.StatusOK {
 		return nil
 	}
@@ -157,6 +168,10 @@ func (s *addressShim) modifyResponse(resp *http.Response) error {
 		return err
 	}
 	switch call.action {
+	case "ecs":
+		if fixed, ok := fixContainers(body); ok {
+			body = fixed
+		}
 	case "CreateLoadBalancer":
 		if m := arnElem.FindSubmatch(body); m != nil {
 			s.remember(string(m[1]), call)
@@ -174,7 +189,7 @@ func (s *addressShim) modifyResponse(resp *http.Response) error {
 	return nil
 }
 
-func (s *addressShim) remember(arn string, call *shimCall) {
+func (s *proxy) remember(arn string, call *proxyCall) {
 	ips := s.publicIPs(call.region, call.mappings)
 	addrs := map[string]lbAddress{}
 	for subnet, alloc := range call.mappings {
@@ -194,7 +209,7 @@ type describeAddresses struct {
 }
 
 // publicIPs asks moto's EC2 for the Elastic IPs' addresses (allocation id -> IP).
-func (s *addressShim) publicIPs(region string, mappings map[string]string) map[string]string {
+func (s *proxy) publicIPs(region string, mappings map[string]string) map[string]string {
 	form := url.Values{"Action": {"DescribeAddresses"}, "Version": {"2016-11-15"}}
 	i := 1
 	for _, alloc := range mappings {
@@ -227,7 +242,7 @@ func (s *addressShim) publicIPs(region string, mappings map[string]string) map[s
 // addAddresses inserts LoadBalancerAddresses after each remembered SubnetId. A response
 // lists load balancers one after another, each starting with its LoadBalancerArn, so the
 // text between two ARNs belongs to the first.
-func (s *addressShim) addAddresses(body []byte) []byte {
+func (s *proxy) addAddresses(body []byte) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.lbs) == 0 {

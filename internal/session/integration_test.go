@@ -42,7 +42,7 @@ func newEnv(t *testing.T) *env {
 	emu.ManualECSTasks(t)
 	st := testbed.NewStack(t, emu)
 	st.Apply(t, tf.Vars{"nlb_enabled": false})
-	e := &env{emu: emu, stack: st, cfg: ecssim.FixECSResponses(emu.AWSConfig(t)), out: st.Outputs(t), log: &bytes.Buffer{}}
+	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t), log: &bytes.Buffer{}}
 	ecssim.Start(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: 300 * time.Millisecond, Poll: 100 * time.Millisecond})
 	t.Cleanup(func() {
 		if t.Failed() {

@@ -1,5 +1,5 @@
 // Package testbed holds test helpers shared by every package's tests: one moto_server
-// per test binary (behind a small fidelity shim, see elbshim.go), AWS SDK configuration
+// per test binary (behind the fidelity proxy of internal/emulator), AWS SDK configuration
 // and Terraform child environments pointed at it, and a copy of the stack applied with
 // real terraform.
 //
@@ -8,9 +8,7 @@ package testbed
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 
@@ -27,13 +25,12 @@ const Region = "us-east-1"
 
 // Emulator is the running moto of this test binary.
 type Emulator struct {
-	// URL is what clients use (AWS_ENDPOINT_URL): the shim in front of moto.
+	// URL is what clients use (AWS_ENDPOINT_URL): the proxy in front of moto.
 	URL string
-	// MotoURL is moto itself, without the shim.
+	// MotoURL is moto itself, without the proxy.
 	MotoURL string
 
-	moto *emulator.Moto
-	shim *addressShim
+	moto *emulator.Faithful
 }
 
 var (
@@ -48,18 +45,12 @@ var (
 func Moto(t testing.TB) *Emulator {
 	t.Helper()
 	once.Do(func() {
-		m, err := emulator.Start(context.Background())
+		m, err := emulator.StartFaithful(context.Background())
 		if err != nil {
 			startErr = err
 			return
 		}
-		s, err := startAddressShim(m.URL)
-		if err != nil {
-			m.Stop()
-			startErr = fmt.Errorf("start the moto shim: %w", err)
-			return
-		}
-		shared = &Emulator{URL: s.URL, MotoURL: m.URL, moto: m, shim: s}
+		shared = &Emulator{URL: m.URL, MotoURL: m.Moto.URL, moto: m}
 	})
 	if startErr != nil {
 		t.Fatalf("moto: %v", startErr)
@@ -73,16 +64,14 @@ func Moto(t testing.TB) *Emulator {
 func Main(m *testing.M) {
 	code := m.Run()
 	if shared != nil {
-		shared.shim.close()
 		shared.moto.Stop()
 	}
 	os.Exit(code)
 }
 
-// Reset forgets every resource in moto (and what the shim remembered).
+// Reset forgets every resource in moto (and what the proxy remembered).
 func (e *Emulator) Reset(t testing.TB) {
 	t.Helper()
-	e.shim.reset()
 	if err := e.moto.Reset(context.Background()); err != nil {
 		t.Fatalf("reset moto: %v", err)
 	}
@@ -99,15 +88,7 @@ func (e *Emulator) ManualECSTasks(t testing.TB) {
 
 // Env is the environment for child processes (terraform, the AWS CLI, jitsictl) that
 // points them at the emulator with fake credentials.
-func (e *Emulator) Env() []string {
-	env := e.moto.Env()
-	for i, kv := range env {
-		if strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") {
-			env[i] = "AWS_ENDPOINT_URL=" + e.URL
-		}
-	}
-	return env
-}
+func (e *Emulator) Env() []string { return e.moto.Env() }
 
 // TFVars are the variables every terraform run against the emulator needs: moto serves
 // S3 on one loopback host, so the provider must use path-style requests. (terraform-exec
