@@ -81,15 +81,27 @@ type lockedReporter struct {
 	report.Reporter
 }
 
-func (l *lockedReporter) Infof(f string, a ...any) { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Infof(f, a...) }
+func (l *lockedReporter) Infof(f string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.Reporter.Infof(f, a...)
+}
 func (l *lockedReporter) Wait(w, s string, e, lim time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.Reporter.Wait(w, s, e, lim)
 }
-func (l *lockedReporter) Begin(s string)           { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Begin(s) }
-func (l *lockedReporter) End(s string, err error)  { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.End(s, err) }
-func (l *lockedReporter) Warnf(f string, a ...any) { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Warnf(f, a...) }
+func (l *lockedReporter) Begin(s string) { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Begin(s) }
+func (l *lockedReporter) End(s string, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.Reporter.End(s, err)
+}
+func (l *lockedReporter) Warnf(f string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.Reporter.Warnf(f, a...)
+}
 func (l *lockedReporter) Errorf(f string, a ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
