@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"bytes"
 	"testing"
 	"time"
 )
@@ -37,4 +38,34 @@ func TestBookedCost(t *testing.T) {
 	if z := r.BookedCost(s, Booked{}); z.Total != 0 {
 		t.Errorf("an empty month costs %s, want $0", z.Total)
 	}
+}
+
+// A closed session's summary: the running hour, "closed" instead of "so
+// far", the assumptions as notes, in Markdown and on a terminal.
+func TestSessionSummaryClosedGolden(t *testing.T) {
+	t.Parallel()
+	r := region(t, "us-east-1")
+	s, i := SeedScenario()
+	idle := r.IdlePerMonth(i).Total
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	this := r.SessionCost(s, Uniform(95*time.Minute))
+	booked := r.BookedCost(s, Booked{Sessions: 3, Task: 3 * time.Hour, NLB: 3*time.Hour + 10*time.Minute, NLBHours: 5, Media: 3 * time.Hour})
+	sum := SessionSummary{
+		Region: "us-east-1", PerHour: r.RunningPerHour(s).Total, Session: this, Closed: true, Elapsed: 95 * time.Minute,
+		MonthToDate: MonthToDate(idle, []Money{booked.Total}, now), PreviousMonth: idle,
+		Months: r.Report(s, i, []int64{0, 10, 100}).Months,
+		Notes:  []string{"traffic is an upper bound"},
+	}
+	if sum.Delta() <= 0 {
+		t.Fatalf("delta %s: three sessions this month against none last month must be an increase", sum.Delta())
+	}
+	var md, txt bytes.Buffer
+	if err := sum.Markdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if err := sum.Text(&txt); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "session-summary-closed.md", md.Bytes())
+	golden(t, "session-summary-closed.txt", txt.Bytes())
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/big"
 	"strings"
+	"text/tabwriter"
 	"time"
 )
 
@@ -157,24 +158,43 @@ func MonthToDate(idlePerMonth Money, sessions []Money, now time.Time) Money {
 // SessionSummary is what `verify` and `session close` report.
 type SessionSummary struct {
 	Region        string
-	Session       Estimate      // this session so far
-	Elapsed       time.Duration // how long it has been open
+	PerHour       Money         // a running hour of this stack's session shape (0: not shown)
+	Session       Estimate      // this session so far, or the whole of it once Closed
+	Closed        bool          // the session has closed: Session is final
+	Elapsed       time.Duration // how long it has been (or was) open
 	MonthToDate   Money         // estimate, this session included
 	PreviousMonth Money         // the previous month's estimate
 	Actual        *Spend        // Cost Explorer month to date, when read
 	Months        []MonthRow    // for the chart
+	Notes         []string      // what the estimates assume
+}
+
+// Delta is the month to date against the whole previous month.
+func (s SessionSummary) Delta() Money { return s.MonthToDate - s.PreviousMonth }
+
+func (s SessionSummary) sessionLabel() string {
+	if s.Closed {
+		return fmt.Sprintf("This session, closed (%s)", s.Elapsed.Round(time.Second))
+	}
+	return fmt.Sprintf("This session so far (%s)", s.Elapsed.Round(time.Second))
 }
 
 // Markdown writes the summary for a step summary.
 func (s SessionSummary) Markdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Session cost (`%s`)\n\n| | |\n|---|---:|\n", s.Region)
-	fmt.Fprintf(&b, "| This session so far (%s) | %s |\n", s.Elapsed.Round(time.Second), s.Session.Total.Cents())
+	if s.PerHour != 0 {
+		fmt.Fprintf(&b, "| Running, per hour | %s |\n", s.PerHour)
+	}
+	fmt.Fprintf(&b, "| %s | %s |\n", s.sessionLabel(), s.Session.Total.Cents())
 	fmt.Fprintf(&b, "| Month to date, estimated | %s |\n", s.MonthToDate.Cents())
 	fmt.Fprintf(&b, "| Previous month, estimated | %s |\n", s.PreviousMonth.Cents())
-	fmt.Fprintf(&b, "| Month to date against the whole previous month | %s (%s) |\n", signed(s.MonthToDate-s.PreviousMonth, true), percent(s.PreviousMonth, s.MonthToDate))
+	fmt.Fprintf(&b, "| Month to date against the whole previous month | %s (%s) |\n", signed(s.Delta(), true), percent(s.PreviousMonth, s.MonthToDate))
 	if a := s.Actual; a != nil {
 		fmt.Fprintf(&b, "| Month to date, Cost Explorer (%s to %s) | %s |\n", a.Start, a.End, a.Total.Cents())
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(&b, "\n> %s\n", n)
 	}
 	b.WriteString("\n<details><summary>This session by component</summary>\n\n| component | | amount |\n|---|---|---:|\n")
 	for _, l := range s.Session.Lines {
@@ -191,6 +211,26 @@ func (s SessionSummary) Markdown(w io.Writer) error {
 	if len(s.Months) > 0 {
 		b.WriteString(Chart(s.Region, s.Months))
 		b.WriteString("\nFirst line: on demand; second line: always-on bridge.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Text writes the summary for a terminal.
+func (s SessionSummary) Text(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Session cost (%s)\n", s.Region)
+	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
+	if s.PerHour != 0 {
+		fmt.Fprintf(tw, "  Running, per hour\t%s\n", s.PerHour)
+	}
+	fmt.Fprintf(tw, "  %s\t%s\n", s.sessionLabel(), s.Session.Total.Cents())
+	fmt.Fprintf(tw, "  Month to date, estimated\t%s\n", s.MonthToDate.Cents())
+	fmt.Fprintf(tw, "  Previous month, estimated\t%s\n", s.PreviousMonth.Cents())
+	fmt.Fprintf(tw, "  Against the previous month\t%s (%s)\n", signed(s.Delta(), true), percent(s.PreviousMonth, s.MonthToDate))
+	tw.Flush()
+	for _, n := range s.Notes {
+		fmt.Fprintf(&b, "  note: %s\n", n)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
