@@ -1,0 +1,499 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/spf13/cobra"
+
+	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/cost"
+	"github.com/jitsictl/jitsictl/internal/doctor"
+	"github.com/jitsictl/jitsictl/internal/plan"
+	"github.com/jitsictl/jitsictl/internal/prcomment"
+	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/stage"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+func init() { register(newDeployCmd) }
+
+type deployFlags struct {
+	config string
+	stage  string
+	out    string
+}
+
+func newDeployCmd(a *App) *cobra.Command {
+	var f deployFlags
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Plan and apply Terraform changes in reviewed stages; roll back",
+		Long: `deploy runs a change to the stack as the ordered stages of jitsictl.yaml: each
+stage is a targeted saved plan with a policy of allowed actions and checks of
+its expected result. plan shows every stage (and comments on the pull request);
+apply backs the state up, applies only what was reviewed, stage by stage, and
+ends with a full plan that must be empty. Every Terraform run gets nlb_enabled
+from the session record, so a deploy never removes a live session's NLB.`,
+		Example: `  jitsictl deploy plan --out plans
+  jitsictl deploy apply --reviewed plans/reviewed.json --out plans
+  jitsictl deploy rollback --ref HEAD~1
+  jitsictl deploy restore-state s3://my-state/jitsi/backups/terraform.tfstate.20261127T101500Z.serial-41`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return Usagef("deploy needs an action: plan, apply, rollback or restore-state")
+		},
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.config, "config", "jitsictl.yaml", "file with the deploy stages")
+	pf.StringVar(&f.stage, "stage", "", "run only this stage (name or number); default all")
+	pf.StringVar(&f.out, "out", "jitsictl-deploy", "directory for plan files, reviewed.json, summary.md and the state backup")
+	cmd.AddCommand(newDeployPlan(a, &f), newDeployApply(a, &f), newDeployRollback(a, &f), newDeployRestore(a, &f))
+	return cmd
+}
+
+func newDeployPlan(a *App, f *deployFlags) *cobra.Command {
+	var comment bool
+	var pr int
+	c := &cobra.Command{
+		Use:   "plan",
+		Short: "Plan every stage: summary, policy verdict, cost delta and hash (and the pull request comment)",
+		Long: `plan saves one plan per stage into --out as Terraform sees it now. Stage 1 is
+exactly what apply does first; a later stage's plan also shows the changes of
+earlier stages it depends on, so it is the superset apply holds that stage to.
+The hashes go to reviewed.json (and hidden into the pull request comment); the
+Markdown goes to summary.md and the job summary. With --pr-comment it keeps one
+sticky comment on the pull request (GITHUB_TOKEN, GITHUB_REPOSITORY and the PR
+number from --pr or the event); a read-only token (fork) writes the summary only.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDeployPlan(cmd.Context(), a, f, comment, pr)
+		},
+	}
+	c.Flags().BoolVar(&comment, "pr-comment", false, "create or update the sticky pull request comment")
+	c.Flags().IntVar(&pr, "pr", 0, "pull request number (default: from the GitHub event)")
+	return c
+}
+
+func newDeployApply(a *App, f *deployFlags) *cobra.Command {
+	var reviewed string
+	c := &cobra.Command{
+		Use:   "apply",
+		Short: "Back up the state, then apply each stage exactly as reviewed and check it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if reviewed == "" {
+				return Usagef("deploy apply needs --reviewed <file>: the reviewed.json written by deploy plan")
+			}
+			return runDeployApply(cmd.Context(), a, f, reviewed)
+		},
+	}
+	c.Flags().StringVar(&reviewed, "reviewed", "", "reviewed.json from deploy plan (stage → plan hash)")
+	return c
+}
+
+func newDeployRollback(a *App, f *deployFlags) *cobra.Command {
+	var ref string
+	c := &cobra.Command{
+		Use:   "rollback",
+		Short: "Re-apply the stack configuration of a git ref against the current state",
+		Long: `rollback extracts the Terraform files of --ref from git (never touching the
+working tree), applies them in full against the current state and checks that a
+fresh plan is empty. It does not restore state: see deploy restore-state.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDeployRollback(cmd.Context(), a, f, ref)
+		},
+	}
+	c.Flags().StringVar(&ref, "ref", "HEAD~1", "git commit whose configuration to re-apply (default: the commit before the deploy)")
+	return c
+}
+
+func newDeployRestore(a *App, f *deployFlags) *cobra.Command {
+	var force bool
+	c := &cobra.Command{
+		Use:   "restore-state <backup>",
+		Short: "Push a state backup (s3://… or a file) as the current state",
+		Long: `restore-state replaces the current state with a backup taken by deploy apply.
+It refuses a backup from another state (lineage) or one older than the current
+state unless --force is given.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDeployRestore(cmd.Context(), a, args[0], force)
+		},
+	}
+	c.Flags().BoolVar(&force, "force", false, "restore a backup of another lineage or an older serial")
+	return c
+}
+
+// deployer wires a stage.Deployer to the stack, the session record and AWS.
+func (a *App) deployer(ctx context.Context, f *deployFlags, withChecks bool) (*stage.Deployer, *tf.Runner, doctor.Backend, error) {
+	cfg, err := stage.Load(f.config)
+	if err != nil {
+		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("%w (pass --config with the file holding deploy.stages)", err)}
+	}
+	sel, err := cfg.Select(f.stage)
+	if err != nil {
+		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("--stage: %w", err)}
+	}
+	r, be, err := a.initialisedStack(ctx)
+	if err != nil {
+		return nil, nil, be, err
+	}
+	awsCfg, err := a.AWS(ctx)
+	if err != nil {
+		return nil, nil, be, err
+	}
+	nlb, err := a.nlbWanted(ctx, be)
+	if err != nil {
+		return nil, nil, be, err
+	}
+	d := &stage.Deployer{TF: r, Vars: tf.Vars{"nlb_enabled": nlb}, Stages: sel, Dir: f.out, Report: a.Reporter}
+	if withChecks {
+		d.Checks = &stage.Checker{SSM: ssm.NewFromConfig(awsCfg), ECS: ecs.NewFromConfig(awsCfg)}
+	}
+	if prices, err := cost.Embedded(); err == nil {
+		if rp, err := prices.Lookup(awsCfg.Region); err == nil {
+			d.Cost = stage.CostOf(rp, deployCostBase())
+		} else {
+			a.Reporter.Warnf("no prices for %s: the cost delta shows n/a (%v)", awsCfg.Region, err)
+		}
+	}
+	return d, r, be, nil
+}
+
+// deployCostBase is the session shape a plan's cost delta is priced on: the stack's
+// defaults (two NLB addresses, a task public IP, five participants). Stored bytes are
+// not in a plan, so the idle delta shows what the plan itself changes.
+func deployCostBase() cost.Scenario {
+	s, _ := cost.SeedScenario()
+	return cost.Scenario{Session: s}
+}
+
+// nlbWanted reads the session record: while a session is (or may be) live, every
+// Terraform run keeps nlb_enabled = true.
+func (a *App) nlbWanted(ctx context.Context, be doctor.Backend) (bool, error) {
+	cfg, err := a.AWS(ctx)
+	if err != nil {
+		return false, err
+	}
+	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+	rec, err := store.Load(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read the session record s3://%s/%s (deploy must know whether a session is live, or it could destroy its NLB): %w", be.Bucket, store.Key, err)
+	}
+	want := rec.NLBWanted()
+	if want {
+		a.Reporter.Infof("session %s: planning with nlb_enabled = true so the live session's NLB stays", rec.State)
+	}
+	return want, nil
+}
+
+func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr int) error {
+	d, _, _, err := a.deployer(ctx, f, false)
+	if err != nil {
+		return err
+	}
+	planned, err := d.Plan(ctx)
+	if err != nil {
+		return err
+	}
+	head := a.Getenv("GITHUB_SHA")
+	if head != "" {
+		// Record the commit the hashes were reviewed at.
+		rev, rerr := stage.ReadReviewed(filepath.Join(f.out, stage.ReviewedFile))
+		if rerr == nil {
+			rev.HeadSHA = head
+			_ = rev.Write(filepath.Join(f.out, stage.ReviewedFile))
+		}
+	}
+	results := make([]prcomment.StageResult, len(planned))
+	for i, p := range planned {
+		results[i] = p.Result()
+	}
+	doc := prcomment.Comment{Stages: results, RunURL: a.runURL(), HeadSHA: head}
+	summary := doc
+	summary.Limit = prcomment.MaxSummary
+	md := prcomment.Render(summary)
+	summaryPath := filepath.Join(f.out, "summary.md")
+	if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
+		return err
+	}
+	a.Reporter.Summary(md)
+	a.Reporter.Infof("%s", prcomment.Headline(results))
+
+	hasChanges, destroys := false, 0
+	for _, p := range planned {
+		hasChanges = hasChanges || p.Summary.HasChanges()
+		destroys += len(p.Summary.Destroys())
+	}
+	abs, _ := filepath.Abs(summaryPath)
+	a.Reporter.Output("has-changes", strconv.FormatBool(hasChanges))
+	a.Reporter.Output("destroys", strconv.Itoa(destroys))
+	a.Reporter.Output("plan-hash", combinedHash(planned))
+	a.Reporter.Output("summary-path", abs)
+	a.Reporter.Result(planResult(planned, abs))
+
+	if comment {
+		if err := a.upsertPlanComment(ctx, doc, pr); err != nil {
+			return err
+		}
+	}
+	if err := stage.Failed(planned); err != nil {
+		a.Reporter.Errorf("%v", err)
+		return Failed("deploy plan: a stage failed to plan or breaks its policy")
+	}
+	return nil
+}
+
+// combinedHash is one value for the plan-hash output: a digest of every stage's hash in
+// stage order.
+func combinedHash(ps []stage.Planned) string {
+	h := sha256.New()
+	for _, p := range ps {
+		fmt.Fprintf(h, "%s=%s\n", p.Name, p.Hash)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+type planStageJSON struct {
+	Stage   string      `json:"stage"`
+	Hash    string      `json:"hash,omitempty"`
+	Counts  plan.Counts `json:"counts"`
+	Policy  string      `json:"policy_error,omitempty"`
+	Error   string      `json:"error,omitempty"`
+	Destroy []string    `json:"destroys,omitempty"`
+}
+
+func planResult(ps []stage.Planned, summary string) any {
+	out := struct {
+		Stages  []planStageJSON `json:"stages"`
+		Summary string          `json:"summary_path"`
+	}{Summary: summary}
+	for _, p := range ps {
+		j := planStageJSON{Stage: p.Name, Hash: p.Hash, Counts: p.Summary.Counts}
+		if p.Policy != nil {
+			j.Policy = p.Policy.Error()
+		}
+		if p.Err != nil {
+			j.Error = p.Err.Error()
+		}
+		for _, c := range p.Summary.Destroys() {
+			j.Destroy = append(j.Destroy, string(c.Action)+" "+c.Address)
+		}
+		out.Stages = append(out.Stages, j)
+	}
+	return out
+}
+
+var pullRef = regexp.MustCompile(`^refs/pull/([0-9]+)/`)
+
+// prNumber finds the pull request: --pr, the event payload, or GITHUB_REF.
+func (a *App) prNumber(flag int) (int, error) {
+	if flag > 0 {
+		return flag, nil
+	}
+	if p := a.Getenv("GITHUB_EVENT_PATH"); p != "" {
+		if b, err := os.ReadFile(p); err == nil {
+			var ev struct {
+				PullRequest struct {
+					Number int `json:"number"`
+				} `json:"pull_request"`
+			}
+			if json.Unmarshal(b, &ev) == nil && ev.PullRequest.Number > 0 {
+				return ev.PullRequest.Number, nil
+			}
+		}
+	}
+	if m := pullRef.FindStringSubmatch(a.Getenv("GITHUB_REF")); m != nil {
+		return strconv.Atoi(m[1])
+	}
+	return 0, errors.New("no pull request number: pass --pr or run on a pull_request event")
+}
+
+func (a *App) upsertPlanComment(ctx context.Context, doc prcomment.Comment, prFlag int) error {
+	token := a.Getenv("GITHUB_TOKEN")
+	if token == "" {
+		return Usagef("--pr-comment needs GITHUB_TOKEN in the environment (the action's github-token input)")
+	}
+	owner, repo, ok := strings.Cut(a.Getenv("GITHUB_REPOSITORY"), "/")
+	if !ok || owner == "" || repo == "" {
+		return Usagef("--pr-comment needs GITHUB_REPOSITORY=owner/repo")
+	}
+	pr, err := a.prNumber(prFlag)
+	if err != nil {
+		return usageError{err}
+	}
+	a.Reporter.Mask(token)
+	client, err := prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	if err != nil {
+		return err
+	}
+	res, err := prcomment.Upsert(ctx, client.Issues, prcomment.Target{Owner: owner, Repo: repo, Number: pr, Marker: prcomment.Marker(doc.Key)}, prcomment.Render(doc))
+	if err != nil {
+		return fmt.Errorf("pull request comment: %w", err)
+	}
+	switch res.Outcome {
+	case prcomment.SummaryOnly:
+		a.Reporter.Warnf("the token may not comment on pull request #%d (%s): the plan is in the job summary only", pr, res.Reason)
+	default:
+		a.Reporter.Infof("pull request #%d: comment %s %s", pr, res.Outcome, res.URL)
+		a.Reporter.Output("comment-url", res.URL)
+	}
+	return nil
+}
+
+func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedPath string) error {
+	rev, err := stage.ReadReviewed(reviewedPath)
+	if err != nil {
+		return usageError{err}
+	}
+	d, _, be, err := a.deployer(ctx, f, true)
+	if err != nil {
+		return err
+	}
+	awsCfg, err := a.AWS(ctx)
+	if err != nil {
+		return err
+	}
+	d.Backup = &stage.Backup{S3: awsx.S3(awsCfg, a.Getenv), Bucket: be.Bucket, StateKey: be.Key, Dir: f.out}
+	d.RollbackHint = a.rollbackHint()
+	if rev.HeadSHA != "" && a.Getenv("GITHUB_SHA") != "" && rev.HeadSHA != a.Getenv("GITHUB_SHA") {
+		a.Reporter.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, a.Getenv("GITHUB_SHA"))
+	}
+	res, err := d.Apply(ctx, rev.Stages)
+	if res.Backup.Local != "" {
+		abs, _ := filepath.Abs(res.Backup.Local)
+		a.Reporter.Output("backup-path", abs)
+	}
+	applied := make([]string, len(res.Applied))
+	for i, s := range res.Applied {
+		applied[i] = s.Label()
+	}
+	a.Reporter.Result(struct {
+		Backup       stage.Saved `json:"backup"`
+		Applied      []string    `json:"applied"`
+		FinalChecked bool        `json:"final_plan_empty"`
+		Error        string      `json:"error,omitempty"`
+	}{res.Backup, applied, res.FinalChecked, errString(err)})
+	if err != nil {
+		a.Reporter.Summary("### Deploy failed\n\n```\n" + err.Error() + "\n```\n")
+		return err
+	}
+	a.Reporter.Summary(fmt.Sprintf("### Deploy applied\n\nStages: %s. State backup (serial %d): `%s`.\n", strings.Join(applied, ", "), res.Backup.Serial, res.Backup.Remote))
+	return nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// rollbackHint names the command that undoes this deploy: the commit before it.
+func (a *App) rollbackHint() string {
+	ref := "HEAD~1"
+	if b := a.Getenv("JITSICTL_DEPLOY_BEFORE"); b != "" && strings.Trim(b, "0") != "" {
+		ref = b
+	}
+	return "jitsictl deploy rollback --ref " + ref
+}
+
+func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref string) error {
+	if strings.TrimSpace(ref) == "" || strings.HasPrefix(ref, "-") {
+		return Usagef("--ref %q is not a git ref", ref)
+	}
+	dir, err := a.StackDir()
+	if err != nil {
+		return err
+	}
+	_, be, err := a.initialisedStack(ctx)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "jitsictl-rollback-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	commit, old, err := stage.ExtractRef(ctx, dir, ref, tmp)
+	if err != nil {
+		return err
+	}
+	a.Reporter.Infof("rolling back to the configuration of %s (%s)", ref, commit)
+	backend := a.BackendConfig
+	if backend == "" {
+		if _, err := os.Stat(filepath.Join(dir, "backend.hcl")); err == nil {
+			backend = filepath.Join(dir, "backend.hcl")
+		}
+	}
+	if backend == "" {
+		// The stack was initialised with a backend config file we do not have: describe
+		// the same backend from what init recorded.
+		backend = filepath.Join(tmp, "backend.hcl")
+		conf := fmt.Sprintf("bucket = %q\nkey = %q\nregion = %q\nuse_lockfile = true\nencrypt = true\n", be.Bucket, be.Key, be.Region)
+		if a.Getenv("AWS_ENDPOINT_URL") != "" {
+			conf += "use_path_style = true\n"
+		}
+		if err := os.WriteFile(backend, []byte(conf), 0o600); err != nil {
+			return err
+		}
+	} else if backend, err = filepath.Abs(backend); err != nil {
+		return err
+	}
+	r, err := a.terraform(ctx, old)
+	if err != nil {
+		return err
+	}
+	if err := r.Init(ctx, backend); err != nil {
+		return err
+	}
+	nlb, err := a.nlbWanted(ctx, be)
+	if err != nil {
+		return err
+	}
+	s, err := stage.Converge(ctx, r, tf.Vars{"nlb_enabled": nlb}, old, a.Reporter)
+	a.Reporter.Result(struct {
+		Commit string      `json:"commit"`
+		Counts plan.Counts `json:"counts"`
+		Error  string      `json:"error,omitempty"`
+	}{commit, s.Counts, errString(err)})
+	if err != nil {
+		return fmt.Errorf("rollback to %s: %w", commit, err)
+	}
+	a.Reporter.Summary(fmt.Sprintf("### Rolled back to %s\n\n%d created, %d updated, %d replaced, %d deleted; a fresh plan is empty.\n", commit, s.Counts.Create, s.Counts.Update, s.Counts.Replace, s.Counts.Delete))
+	return nil
+}
+
+func runDeployRestore(ctx context.Context, a *App, src string, force bool) error {
+	r, _, err := a.initialisedStack(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := a.AWS(ctx)
+	if err != nil {
+		return err
+	}
+	b, err := stage.ReadBackup(ctx, awsx.S3(cfg, a.Getenv), src)
+	if err != nil {
+		return err
+	}
+	from, to, err := stage.Restore(ctx, r, b, "", force)
+	if err != nil {
+		return err
+	}
+	a.Reporter.Infof("restored %s (serial %d) as serial %d of lineage %s", src, from.Serial, to.Serial, to.Lineage)
+	return nil
+}
