@@ -79,6 +79,7 @@ var actionSpecs = []actionSpec{
 			return args, nil
 		},
 	},
+	{name: "verify", short: "actions/verify: check the open session and report its cost", args: verifyActionArgs},
 	{
 		name:  "run",
 		short: "action.yml: run any jitsictl command given in the args input",

@@ -73,6 +73,9 @@ func newSessionClose(a *App) *cobra.Command {
 			}
 			rec, err := m.Close(cmd.Context(), session.CloseOptions{Reason: reason, Force: force})
 			a.reportRecord(rec, "Session close")
+			if err == nil {
+				a.closeCost(cmd.Context(), rec)
+			}
 			return err
 		},
 	}

@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -9,7 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/spf13/cobra"
 
+	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/probe"
+	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -47,7 +53,7 @@ an ICMP port-unreachable answer is FAIL. verify exits 1 when any check fails.`,
 			if stun.Attempts < 1 || stun.Timeout <= 0 || timeout <= 0 || concurrency < 1 {
 				return Usagef("--stun-attempts, --stun-timeout, --timeout and --concurrency must be positive")
 			}
-			r, _, err := a.initialisedStack(ctx)
+			r, be, err := a.initialisedStack(ctx)
 			if err != nil {
 				return err
 			}
@@ -65,9 +71,31 @@ an ICMP port-unreachable answer is FAIL. verify exits 1 when any check fails.`,
 			}
 			rep := verify.Run(ctx, deps, verify.FromOutputs(out))
 			rep.Publish(a.Reporter)
+
+			// Cost is reported beside the checks but never decides the exit status.
+			var figures *costFigures
+			store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+			if rec, err := store.Load(ctx); err != nil {
+				a.Reporter.Warnf("session cost: %v", err)
+			} else if in, err := a.readCostInputs(ctx, cfg, out, rec.Record, true); err != nil {
+				a.Reporter.Warnf("session cost: %v", err)
+			} else {
+				f := priceSessions(in)
+				figures = &f
+				a.publishCost(ctx, f)
+			}
+
+			outs := rep.Outputs()
+			if figures != nil {
+				maps.Copy(outs, figures.outputs())
+			}
+			a.Reporter.Result(verifyResult{Report: rep, Outputs: outs, Cost: figures})
 			if a.Output != "json" {
 				if err := rep.WriteText(a.Stdout); err != nil {
 					return err
+				}
+				if figures != nil {
+					fmt.Fprintf(a.Stdout, "\n%s", figures.text())
 				}
 			}
 			if rep.Failed() {
@@ -82,4 +110,52 @@ an ICMP port-unreachable answer is FAIL. verify exits 1 when any check fails.`,
 	f.DurationVar(&timeout, "timeout", 20*time.Second, "limit for each check")
 	f.IntVar(&concurrency, "concurrency", 8, "checks run at once (1 runs them one by one)")
 	return c
+}
+
+// verifyResult is the --output json document: the checks, the step outputs
+// and the cost figures (absent when they could not be read).
+type verifyResult struct {
+	Report  verify.Report
+	Outputs map[string]string
+	Cost    *costFigures
+}
+
+func (v verifyResult) MarshalJSON() ([]byte, error) {
+	// Report has its own MarshalJSON; splice its fields in beside the others.
+	var doc map[string]any
+	b, err := json.Marshal(v.Report)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	doc["outputs"] = v.Outputs
+	if v.Cost != nil {
+		doc["cost"] = v.Cost
+	}
+	return json.Marshal(doc)
+}
+
+var (
+	stunAttemptsInput = regexp.MustCompile(`^[1-9][0-9]?$`)
+	stunTimeoutInput  = regexp.MustCompile(`^[0-9]{1,5}(ms|s)$`)
+)
+
+// verifyActionArgs turns actions/verify's inputs into verify's flags.
+func verifyActionArgs(in func(string) string) ([]string, error) {
+	args := []string{"verify"}
+	if v := in("stun-attempts"); v != "" {
+		if !stunAttemptsInput.MatchString(v) {
+			return nil, fmt.Errorf("input stun-attempts %q is not a whole number from 1 to 99", v)
+		}
+		args = append(args, "--stun-attempts", v)
+	}
+	if v := in("stun-timeout"); v != "" {
+		if !stunTimeoutInput.MatchString(v) {
+			return nil, fmt.Errorf("input stun-timeout %q is not a duration like 1s or 500ms", v)
+		}
+		args = append(args, "--stun-timeout", v)
+	}
+	return args, nil
 }
