@@ -81,6 +81,41 @@ var actionSpecs = []actionSpec{
 	},
 	{name: "verify", short: "actions/verify: check the open session and report its cost", args: verifyActionArgs},
 	{
+		name:  "deploy",
+		short: "actions/deploy: plan, apply or rollback in stages",
+		args: func(in func(string) string) ([]string, error) {
+			command := in("command")
+			args := []string{"deploy", command}
+			switch command {
+			case "plan":
+				if in("pr-comment") == "true" {
+					args = append(args, "--pr-comment")
+				}
+			case "apply":
+				r := in("reviewed")
+				if r == "" {
+					return nil, fmt.Errorf("input reviewed is empty: apply needs the reviewed.json that deploy plan wrote")
+				}
+				args = append(args, "--reviewed="+r)
+			case "rollback":
+				if ref := in("ref"); ref != "" {
+					if strings.HasPrefix(ref, "-") {
+						return nil, fmt.Errorf("input ref %q is not a git ref", ref)
+					}
+					args = append(args, "--ref="+ref)
+				}
+			default:
+				return nil, fmt.Errorf("input command %q: use plan, apply or rollback", command)
+			}
+			for _, f := range [][2]string{{"stage", "--stage"}, {"out", "--out"}, {"config", "--config"}} {
+				if v := in(f[0]); v != "" {
+					args = append(args, f[1]+"="+v) // one argument: a value cannot pose as a flag
+				}
+			}
+			return args, nil
+		},
+	},
+	{
 		name:  "run",
 		short: "action.yml: run any jitsictl command given in the args input",
 		args: func(in func(string) string) ([]string, error) {
