@@ -184,6 +184,7 @@ func TestBootstrapOnEmulator(t *testing.T) {
 
 	t.Run("trust simulation", func(t *testing.T) { testTrustSimulation(t, roles) })
 	t.Run("permission simulation", func(t *testing.T) { testPermissionSimulation(t, roles) })
+	t.Run("stack names", func(t *testing.T) { testStackNames(t, roles, a) })
 }
 
 // policyDoc is just enough of an IAM policy document to inspect statements.
