@@ -73,12 +73,6 @@ func (b *Backup) Save(ctx context.Context, state []byte) (Saved, error) {
 	}
 	name := fmt.Sprintf("%s.%s.serial-%d", path.Base(b.StateKey), now().UTC().Format("20060102T150405Z"), h.Serial)
 	s := Saved{Serial: h.Serial, Lineage: h.Lineage, Local: filepath.Join(b.Dir, "state-backup-"+name)}
-	if err := os.MkdirAll(b.Dir, 0o700); err != nil {
-		return s, err
-	}
-	if err := os.WriteFile(s.Local, state, 0o600); err != nil {
-		return s, err
-	}
 	key := path.Join(path.Dir(b.StateKey), "backups", name)
 	if _, err := b.S3.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(b.Bucket), Key: aws.String(key), Body: bytes.NewReader(state),
@@ -86,6 +80,13 @@ func (b *Backup) Save(ctx context.Context, state []byte) (Saved, error) {
 		ServerSideEncryption: s3types.ServerSideEncryptionAes256,
 	}); err != nil {
 		return s, fmt.Errorf("copy state to s3://%s/%s: %w", b.Bucket, key, err)
+	}
+	// 0600: a state may hold sensitive attributes; the workflow uploads it as an artifact.
+	if err := os.MkdirAll(b.Dir, 0o700); err != nil {
+		return s, err
+	}
+	if err := os.WriteFile(s.Local, state, 0o600); err != nil {
+		return s, err
 	}
 	s.Remote = "s3://" + b.Bucket + "/" + key
 	return s, nil
@@ -162,6 +163,12 @@ func Restore(ctx context.Context, st StateStore, backup []byte, tmpDir string, f
 	}
 	if err := st.StatePush(ctx, f.Name()); err != nil {
 		return bh, ch, fmt.Errorf("terraform state push: %w", err)
+	}
+	// Terraform may bump the serial again on write: report what is stored now.
+	if after, err := st.StatePull(ctx); err == nil {
+		if h, err := ReadHeader(after); err == nil {
+			to = h
+		}
 	}
 	return bh, to, nil
 }
