@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,7 +97,16 @@ func New(ctx context.Context, dir string, opts ...Option) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	cliConfig, err := writeCLIConfig(abs, c.getenv)
+	// JITSICTL_PLUGIN_* given with WithEnv count as much as the process's own.
+	getenv := func(k string) string {
+		for _, kv := range c.env {
+			if key, v, _ := strings.Cut(kv, "="); key == k {
+				return v
+			}
+		}
+		return c.getenv(k)
+	}
+	cliConfig, err := writeCLIConfig(abs, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +123,7 @@ func New(ctx context.Context, dir string, opts ...Option) (*Runner, error) {
 		t.SetStderr(c.progress)
 	}
 
-	v, _, err := t.Version(ctx, false)
+	v, _, err := quiet.Version(ctx, false)
 	if err != nil {
 		return nil, fmt.Errorf("terraform version (%s): %w", execPath, err)
 	}
@@ -139,13 +149,18 @@ func childEnv(inherited, extra []string) (map[string]string, error) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
+	extras := map[string]string{}
 	for _, kv := range extra {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
 			return nil, fmt.Errorf("terraform environment entry %q is not KEY=VALUE", kv)
 		}
-		env[k] = v
+		extras[k] = v
 	}
+	if bad := tfexec.ProhibitedEnv(extras); len(bad) > 0 {
+		return nil, fmt.Errorf("terraform environment: %s is managed by jitsictl (pass variables as tf.Vars)", strings.Join(bad, ", "))
+	}
+	maps.Copy(env, extras)
 	for _, k := range tfexec.ProhibitedEnv(env) {
 		delete(env, k)
 	}

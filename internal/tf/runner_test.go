@@ -205,15 +205,10 @@ func TestRunnerChildEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	mirror := t.TempDir()
-	getenv := func(k string) string {
-		if k == PluginMirrorEnv {
-			return mirror
-		}
-		return ""
-	}
 	before := os.Getenv("TF_CLI_CONFIG_FILE")
 	dir := fixture(t)
-	r, err := New(ctx, dir, WithExecPath(wrapper), WithEnv([]string{"AWS_ENDPOINT_URL=http://127.0.0.1:1"}), withGetenv(getenv))
+	// The mirror comes through WithEnv, as an in-process caller (tests, the demo) passes it.
+	r, err := New(ctx, dir, WithExecPath(wrapper), WithEnv([]string{"AWS_ENDPOINT_URL=http://127.0.0.1:1", PluginMirrorEnv + "=" + mirror}), withGetenv(func(string) string { return "" }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,6 +293,9 @@ func TestChildEnvDropsManagedVariables(t *testing.T) {
 	}
 	if _, err := childEnv(nil, []string{"NOEQUALS"}); err == nil {
 		t.Fatal("malformed extra entry accepted")
+	}
+	if _, err := childEnv(nil, []string{"TF_VAR_nlb_enabled=true"}); err == nil || !strings.Contains(err.Error(), "TF_VAR_nlb_enabled") {
+		t.Fatalf("an explicit TF_VAR_ entry must be refused with its name, got %v", err)
 	}
 }
 
