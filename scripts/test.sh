@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command (README). With --install it first installs the
-# test tools that a fresh machine lacks: coturn (Debian), act and actionlint
-# (Go), GitHub's OpenAPI description (npm). moto_server, Terraform and the
-# AWS provider mirror come with the machine image; their absence is an error.
+# test tools that a fresh machine lacks: coturn (a real STUN server), nftables
+# (the probe tests' DROP rule) and shellcheck (Debian); act and actionlint
+# (Go); GitHub's OpenAPI description and an IAM policy simulator (npm).
+# moto_server, Terraform and the AWS provider mirror come with the machine
+# image; their absence is an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,23 +17,34 @@ die() { echo "scripts/test.sh: $*" >&2; exit 1; }
 
 export PATH="$PATH:$(go env GOPATH)/bin"
 if [ "$install" = 1 ]; then
-  if ! need turnserver; then
-    echo "--- installing coturn (real STUN/TURN server for probe tests)"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null) \
-      || die "could not install coturn: apt-get install coturn"
+  missing=()
+  need turnserver || missing+=(coturn)
+  need nft || missing+=(nftables)
+  need shellcheck || missing+=(shellcheck)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "--- installing ${missing[*]} (Debian)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) \
+      || die "could not install ${missing[*]}: apt-get install ${missing[*]}"
   fi
   need actionlint || GOFLAGS=-mod=mod go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
   need act || GOFLAGS=-mod=mod go install github.com/nektos/act@v0.2.89
   if [ ! -f .cache/octokit-openapi/node_modules/@octokit/openapi/package.json ]; then
     echo "--- installing @octokit/openapi (GitHub's REST description, for the fake GitHub)"
-    npm install --silent --no-audit --no-fund --prefix .cache/octokit-openapi @octokit/openapi@21.0.0 >/dev/null \
+    npm install --silent --no-audit --no-fund --prefix .cache/octokit-openapi @octokit/openapi@23.0.2 >/dev/null \
       || die "could not install @octokit/openapi from npm"
+  fi
+  if [ ! -f internal/bootstrap/testdata/iamsim/node_modules/@cloud-copilot/iam-simulate/package.json ]; then
+    echo "--- installing the IAM policy simulator (npm, test-only)"
+    npm ci --silent --no-audit --no-fund --prefix internal/bootstrap/testdata/iamsim >/dev/null \
+      || die "could not install the IAM policy simulator"
   fi
 fi
 
 need terraform || die "terraform not found: install Terraform >= 1.11"
 need moto_server || die "moto_server not found: pip install 'moto[server]==5.2.1'"
 need turnserver || die "turnserver not found: apt-get install coturn (or run scripts/test.sh --install)"
+need nft || die "nft not found: apt-get install nftables (or run scripts/test.sh --install)"
+need node || die "node not found: apt-get install nodejs npm"
 
 echo "--- static checks"
 bad=$(gofmt -l $(git ls-files '*.go'))

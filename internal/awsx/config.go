@@ -11,7 +11,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -39,9 +41,21 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 			return aws.Config{}, err
 		}
 	}
+	// The standard variables are read through the injected getenv (and not
+	// only by the SDK from the process environment), so an in-process run
+	// such as the demo or a test sees exactly the environment it was given.
 	var opts []func(*config.LoadOptions) error
-	if s.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(s.Profile))
+	if p := firstNonEmpty(s.Profile, getenv("AWS_PROFILE")); p != "" {
+		opts = append(opts, config.WithSharedConfigProfile(p))
+	}
+	if ep := getenv("AWS_ENDPOINT_URL"); ep != "" {
+		opts = append(opts, config.WithBaseEndpoint(ep))
+	}
+	if ak, sk := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); ak != "" && sk != "" && s.Profile == "" {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(ak, sk, getenv("AWS_SESSION_TOKEN"))))
+	}
+	if getenv("AWS_EC2_METADATA_DISABLED") == "true" {
+		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))

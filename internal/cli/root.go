@@ -17,6 +17,7 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/report"
+	"github.com/jitsictl/jitsictl/internal/session"
 )
 
 // Exit codes, documented in docs/cli.md.
@@ -48,6 +49,9 @@ type App struct {
 
 	Reporter report.Reporter
 	awsCfg   *aws.Config
+	// sessionWiring tunes session waits; the demo polls faster than AWS needs.
+	sessionWiring session.Wiring
+	tfLog         io.Writer
 }
 
 // usageError marks bad input, so Run exits with ExitUsage before touching anything.

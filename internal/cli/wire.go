@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -37,7 +38,7 @@ func (a *App) terraform(ctx context.Context, dir string) (*tf.Runner, error) {
 	if a.Region != "" {
 		env = append(env, "AWS_REGION="+a.Region)
 	}
-	opts := []tf.Option{tf.WithEnv(env), tf.WithProgress(a.Stderr)}
+	opts := []tf.Option{tf.WithEnv(env), tf.WithProgress(a.terraformLog())}
 	if a.Getenv("AWS_ENDPOINT_URL") != "" {
 		// Emulators answer path-style S3 only; on AWS the default stays.
 		opts = append(opts, tf.WithVars(tf.Vars{"s3_use_path_style": true}))
@@ -101,7 +102,9 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 		return nil, errors.New("the stack outputs name no ECS cluster/service: apply the stack first (jitsictl deploy apply)")
 	}
 	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
-	return session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, session.Wiring{Owner: a.owner()}), nil
+	w := a.sessionWiring
+	w.Owner = a.owner()
+	return session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w), nil
 }
 
 // tfStack is the Terraform stack as sessions see it.
@@ -119,4 +122,38 @@ func (a *App) owner() string {
 		return u + "/attempts/" + a.Getenv("GITHUB_RUN_ATTEMPT")
 	}
 	return fmt.Sprintf("%s:%d", a.actor(), os.Getpid())
+}
+
+// terraformLog is where Terraform's own output goes. In Actions it goes to the
+// log, folded inside the step's group; on a terminal it would bury the
+// progress, so it goes to a file that the user is told about (failures quote
+// Terraform's error text anyway).
+func (a *App) terraformLog() io.Writer {
+	if a.tfLog != nil {
+		return a.tfLog
+	}
+	a.tfLog = a.Stderr
+	if a.Getenv("GITHUB_ACTIONS") == "true" && a.Output != "json" {
+		return a.tfLog
+	}
+	path, flags := a.Getenv("JITSICTL_TERRAFORM_LOG"), os.O_CREATE|os.O_WRONLY|os.O_APPEND
+	if path == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return a.tfLog
+		}
+		path, flags = filepath.Join(dir, "jitsictl", "terraform.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return a.tfLog
+		}
+	}
+	f, err := os.OpenFile(path, flags, 0o600)
+	if err != nil {
+		return a.tfLog
+	}
+	if a.Reporter != nil {
+		a.Reporter.Infof("terraform output: %s", path)
+	}
+	a.tfLog = f
+	return f
 }
