@@ -481,3 +481,27 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 		}
 	})
 }
+
+// actions/verify's inputs are validated before anything runs: a bad one is
+// exit 2 naming the input, and no value becomes a flag or a shell word.
+func TestVerifyActionRejectsBadInputs(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ input, value, want string }{
+		{"STUN-ATTEMPTS", "0", "input stun-attempts"},
+		{"STUN-ATTEMPTS", "3 --output=json", "input stun-attempts"},
+		{"STUN-ATTEMPTS", "100", "input stun-attempts"},
+		{"STUN-TIMEOUT", "1h", "input stun-timeout"},
+		{"STUN-TIMEOUT", "$(id)", "input stun-timeout"},
+	} {
+		code, _, stderr := run(t, map[string]string{"INPUT_" + c.input: c.value}, "gha", "verify")
+		if code != ExitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("INPUT_%s=%q: exit %d, stderr %q; want exit 2 naming %s", c.input, c.value, code, stderr, c.want)
+		}
+	}
+	args, err := verifyActionArgs(func(name string) string {
+		return map[string]string{"stun-attempts": "5", "stun-timeout": "500ms"}[name]
+	})
+	if err != nil || strings.Join(args, " ") != "verify --stun-attempts 5 --stun-timeout 500ms" {
+		t.Errorf("valid inputs: %v, %v", args, err)
+	}
+}
