@@ -43,7 +43,15 @@ func newVerifyCmd(a *App) *cobra.Command {
 
 Each check is PASS, FAIL, WARN or UNCONFIRMED. JVB ignores STUN requests without
 a participant's ICE credentials, so a silent UDP port is UNCONFIRMED, not PASS;
-an ICMP port-unreachable answer is FAIL. verify exits 1 when any check fails.`,
+an ICMP port-unreachable answer is FAIL. verify exits 1 when any check fails.
+
+It also prices the session from its record: the running hour for this stack's
+task size and addresses, this session so far (Fargate per second, NLB per
+started hour), the month to date (idle prorated, closed sessions, this one)
+and the delta against the previous month. In GitHub Actions the results are
+outputs (result, udp, tcp, https, cost-per-hour, session-cost, month-estimate)
+and a step summary with a chart; with GITHUB_TOKEN set on a pull request or
+issue event, one sticky comment holds the cost.`,
 		Example: `  jitsictl verify
   jitsictl verify --output json
   jitsictl verify --stun-attempts 5 --stun-timeout 2s`,
