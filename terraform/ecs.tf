@@ -190,6 +190,10 @@ resource "aws_ecs_service" "jitsi" {
   task_definition = aws_ecs_task_definition.jitsi.arn
   launch_type     = "FARGATE"
 
+  # Tasks inherit the service's tags (Project, ManagedBy), so Cost Explorer can attribute
+  # Fargate hours to the project once Project is activated as a cost allocation tag.
+  propagate_tags = "SERVICE"
+
   # Idle by default; sessions scale to 1 outside Terraform, and ignore_changes keeps a
   # later apply from scaling a live meeting back to 0.
   desired_count = 0

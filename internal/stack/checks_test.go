@@ -236,6 +236,9 @@ func checkService(t *testing.T, c clients, cluster, service string) {
 	if svc.DesiredCount != 0 || svc.LaunchType != ecstypes.LaunchTypeFargate {
 		t.Errorf("service desired %d launch %s, want 0 FARGATE", svc.DesiredCount, svc.LaunchType)
 	}
+	if svc.PropagateTags != ecstypes.PropagateTagsService {
+		t.Errorf("service propagateTags %q, want SERVICE: tasks need the Project tag for cost allocation", svc.PropagateTags)
+	}
 	nc := svc.NetworkConfiguration
 	if nc == nil || nc.AwsvpcConfiguration == nil || nc.AwsvpcConfiguration.AssignPublicIp != ecstypes.AssignPublicIpEnabled || len(nc.AwsvpcConfiguration.Subnets) != 2 {
 		t.Errorf("service network configuration = %+v, want public IP in both subnets", nc)
