@@ -76,6 +76,9 @@ The hashes go to reviewed.json (and hidden into the pull request comment); the
 Markdown goes to summary.md and the job summary. With --pr-comment it keeps one
 sticky comment on the pull request (GITHUB_TOKEN, GITHUB_REPOSITORY and the PR
 number from --pr or the event); a read-only token (fork) writes the summary only.`,
+		Example: `  jitsictl deploy plan --out plans
+  jitsictl deploy plan --stage parameters
+  GITHUB_TOKEN=... jitsictl deploy plan --pr-comment --pr 42`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDeployPlan(cmd.Context(), a, f, comment, pr)
@@ -91,7 +94,9 @@ func newDeployApply(a *App, f *deployFlags) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "apply",
 		Short: "Back up the state, then apply each stage exactly as reviewed and check it",
-		Args:  cobra.NoArgs,
+		Example: `  jitsictl deploy apply --reviewed plans/reviewed.json --out plans
+  jitsictl deploy apply --stage 1 --reviewed plans/reviewed.json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if reviewed == "" {
 				return Usagef("deploy apply needs --reviewed <file>: the reviewed.json written by deploy plan")
@@ -111,6 +116,8 @@ func newDeployRollback(a *App, f *deployFlags) *cobra.Command {
 		Long: `rollback extracts the Terraform files of --ref from git (never touching the
 working tree), applies them in full against the current state and checks that a
 fresh plan is empty. It does not restore state: see deploy restore-state.`,
+		Example: `  jitsictl deploy rollback
+  jitsictl deploy rollback --ref 1a2b3c4`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDeployRollback(cmd.Context(), a, f, ref)
@@ -128,6 +135,8 @@ func newDeployRestore(a *App, f *deployFlags) *cobra.Command {
 		Long: `restore-state replaces the current state with a backup taken by deploy apply.
 It refuses a backup from another state (lineage) or one older than the current
 state unless --force is given.`,
+		Example: `  jitsictl deploy restore-state s3://my-state/jitsi/backups/terraform.tfstate.20261127T101500Z.serial-41
+  jitsictl deploy restore-state jitsictl-deploy/state-backup-terraform.tfstate.20261127T101500Z.serial-41`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDeployRestore(cmd.Context(), a, args[0], force)

@@ -61,9 +61,10 @@ type Planned struct {
 	Err     error
 }
 
-// Result is the stage as prcomment renders it.
+// Result is the stage as prcomment renders it, named as in reviewed.json so the hashes
+// hidden in the comment and the artifact agree.
 func (p Planned) Result() prcomment.StageResult {
-	return prcomment.StageResult{Name: p.Label(), Summary: p.Summary, Policy: p.Policy, Hash: p.Hash, Cost: p.Cost, Err: p.Err}
+	return prcomment.StageResult{Name: p.Name, Summary: p.Summary, Policy: p.Policy, Hash: p.Hash, Cost: p.Cost, Err: p.Err}
 }
 
 func (d *Deployer) planStage(ctx context.Context, n Numbered, suffix string) Planned {

@@ -1,0 +1,564 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/jitsictl/jitsictl/internal/fakegithub"
+	"github.com/jitsictl/jitsictl/internal/prcomment"
+	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/stage"
+	"github.com/jitsictl/jitsictl/internal/testbed"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+// legacyStack is the pre-migration fixture (testdata/legacy) applied to moto, with the
+// current terraform/ initialised against the same state: what a user has on the day the
+// migration merges.
+type legacyStack struct {
+	*liveStack
+	backend string
+	config  string // the shipped jitsictl.yaml
+}
+
+func newLegacyStack(t *testing.T) *legacyStack {
+	t.Helper()
+	emu := testbed.Moto(t)
+	st := testbed.NewStack(t, emu)
+	backend := filepath.Join(filepath.Dir(st.Dir), "backend.hcl")
+
+	dir := filepath.Join(t.TempDir(), "legacy")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(testbed.RepoRoot(t), "testdata", "legacy", "*.tf"))
+	if len(files) == 0 {
+		t.Fatal("testdata/legacy has no .tf files")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := os.Create(filepath.Join(filepath.Dir(dir), "legacy.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	ctx := context.Background()
+	r, err := tf.New(ctx, dir, tf.WithEnv(emu.Env()), tf.WithVars(emu.TFVars()), tf.WithProgress(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Init(ctx, backend); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Apply(ctx, nil, nil); err != nil {
+		t.Fatalf("apply the legacy fixture: %v (log: %s)", err, log.Name())
+	}
+	return &legacyStack{
+		liveStack: &liveStack{emu: emu, st: st, cfg: emu.AWSConfig(t)},
+		backend:   backend,
+		config:    filepath.Join(testbed.RepoRoot(t), "jitsictl.yaml"),
+	}
+}
+
+func (l *legacyStack) deploy(t *testing.T, env map[string]string, args ...string) cliRun {
+	t.Helper()
+	r := l.jitsictl(t, env, true, append(append([]string{"deploy"}, args...), "--dir", l.st.Dir)...)
+	// As an Actions step, errors and notices are workflow commands on stdout; terraform's
+	// progress is on stderr. The assertions read both as the job log shows them.
+	r.stderr = r.stdout + r.stderr
+	return r
+}
+
+func (l *legacyStack) secretParams() []string {
+	return []string{"/jitsi/secrets/JICOFO_AUTH_PASSWORD", "/jitsi/secrets/JVB_AUTH_PASSWORD", "/jitsi/session/advertise-ips"}
+}
+
+// readable returns the parameters of names that exist (values are read and dropped).
+func (l *legacyStack) readable(t *testing.T, names []string) []string {
+	t.Helper()
+	out, err := ssm.NewFromConfig(l.cfg).GetParameters(context.Background(), &ssm.GetParametersInput{Names: names, WithDecryption: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range out.Parameters {
+		got = append(got, aws.ToString(p.Name))
+	}
+	return got
+}
+
+func (l *legacyStack) service(t *testing.T) (taskDef string, desired int32) {
+	t.Helper()
+	out, err := ecs.NewFromConfig(l.cfg).DescribeServices(context.Background(), &ecs.DescribeServicesInput{Cluster: aws.String("jitsi"), Services: []string{"jitsi"}})
+	if err != nil || len(out.Services) != 1 {
+		t.Fatalf("describe the service: %v %+v", err, out)
+	}
+	return aws.ToString(out.Services[0].TaskDefinition), out.Services[0].DesiredCount
+}
+
+// secretLive asks Secrets Manager, through the AWS CLI (the module has no Secrets Manager
+// SDK client, and one test does not justify adding it), whether the legacy secret exists
+// and is not scheduled for deletion.
+func (l *legacyStack) secretLive(t *testing.T) bool {
+	t.Helper()
+	cmd := exec.Command("aws", "secretsmanager", "list-secrets", "--region", testbed.Region,
+		"--filters", "Key=name,Values=jitsi/xmpp", "--query", "SecretList[?Name=='jitsi/xmpp' && DeletedDate==null] | length(@)", "--output", "text")
+	for _, kv := range append(os.Environ(), l.emu.Env()...) {
+		// awscli v1 takes an empty AWS_PROFILE for a profile named "".
+		if !strings.HasPrefix(kv, "AWS_PROFILE=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws secretsmanager list-secrets (install awscli): %v\n%s", err, b)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("list-secrets answered %q", b)
+	}
+	return n > 0
+}
+
+func readReviewed(t *testing.T, dir string) stage.Reviewed {
+	t.Helper()
+	r, err := stage.ReadReviewed(filepath.Join(dir, stage.ReviewedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// The seed's migration, run the way an operator would: plan on the pull request (with
+// the sticky comment), a refused apply of a changed configuration, a refused policy,
+// stage 1 alone, then the remaining stages; a failed stage and its rollback; and a deploy
+// while a session is open. The subtests share one moto and one stack (each apply on moto
+// takes about a minute), so they run in order and each depends on the one before.
+func TestDeployMigrationOnMoto(t *testing.T) {
+	l := newLegacyStack(t)
+	legacyTaskDef, _ := l.service(t)
+	if !l.secretLive(t) || len(l.readable(t, l.secretParams())) != 0 {
+		t.Fatal("the legacy fixture should have its Secrets Manager secret and no SSM parameters")
+	}
+
+	gh := fakegithub.New(t)
+	gh.AddToken("rw-token", prcomment.DefaultAuthor, fakegithub.ReadWrite)
+	gh.AddToken("fork-token", prcomment.DefaultAuthor, fakegithub.ReadOnly)
+	ghEnv := func(token string) map[string]string {
+		return map[string]string{"GITHUB_TOKEN": token, "GITHUB_REPOSITORY": "acme/meet", "GITHUB_API_URL": gh.URL}
+	}
+	plan1 := t.TempDir()
+
+	t.Run("plan comments on the pull request", func(t *testing.T) {
+		for push := 1; push <= 2; push++ {
+			r := l.deploy(t, ghEnv("rw-token"), "plan", "--config", l.config, "--out", plan1, "--pr-comment", "--pr", "7")
+			if r.code != ExitOK {
+				t.Fatalf("push %d: deploy plan exit %d\n%s", push, r.code, r.stderr)
+			}
+			if r.outputs["has-changes"] != "true" || r.outputs["destroys"] == "0" || !strings.HasPrefix(r.outputs["plan-hash"], "sha256:") {
+				t.Errorf("outputs %v", r.outputs)
+			}
+			if _, err := os.Stat(r.outputs["summary-path"]); err != nil {
+				t.Errorf("summary-path: %v", err)
+			}
+		}
+		comments := gh.Comments("acme", "meet", 7)
+		if len(comments) != 1 {
+			t.Fatalf("%d comments after two pushes, want one sticky comment", len(comments))
+		}
+		body := comments[0].Body
+		for _, want := range []string{"parameters", "service", "everything", "aws_secretsmanager_secret.jitsi", "aws_ssm_parameter.secret"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("comment lacks %q", want)
+			}
+		}
+		hashes, err := prcomment.ReviewedHashes(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rev := readReviewed(t, plan1)
+		if len(rev.Stages) != 3 {
+			t.Fatalf("reviewed.json %+v", rev)
+		}
+		for name, h := range rev.Stages {
+			if hashes[name] != h {
+				t.Errorf("stage %s: comment records %q, reviewed.json %q", name, hashes[name], h)
+			}
+		}
+
+		// A fork's read-only token: the plan goes to the job summary, and the step succeeds.
+		r := l.deploy(t, ghEnv("fork-token"), "plan", "--config", l.config, "--out", t.TempDir(), "--pr-comment", "--pr", "8")
+		if r.code != ExitOK {
+			t.Fatalf("fork plan exit %d\n%s", r.code, r.stderr)
+		}
+		if len(gh.Comments("acme", "meet", 8)) != 0 || !strings.Contains(r.summary, "aws_ssm_parameter.secret") {
+			t.Errorf("fork: comments %v, summary %d bytes", gh.Comments("acme", "meet", 8), len(r.summary))
+		}
+	})
+
+	t.Run("stage 1 plans creates only", func(t *testing.T) {
+		// Guards the next subtests: they are meaningful only if stage 1 creates parameters.
+		tp, err := l.st.Runner.ShowPlan(context.Background(), filepath.Join(plan1, "stage-1-parameters.tfplan"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rc := range tp.ResourceChanges {
+			if !rc.Change.Actions.NoOp() && !rc.Change.Actions.Create() && !rc.Change.Actions.Read() {
+				t.Errorf("stage 1 plans %v %s", rc.Change.Actions, rc.Address)
+			}
+		}
+	})
+
+	t.Run("a change set other than the reviewed one is refused", func(t *testing.T) {
+		path := filepath.Join(l.st.Dir, "secrets.tf")
+		orig, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := strings.Replace(string(orig), "Comma-separated public IPs JVB advertises", "Public IPs JVB advertises, comma-separated", 1)
+		if changed == string(orig) {
+			t.Fatal("secrets.tf no longer has the advertise_ips description this test edits")
+		}
+		if err := os.WriteFile(path, []byte(changed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := l.deploy(t, nil, "apply", "--config", l.config, "--out", t.TempDir(), "--reviewed", filepath.Join(plan1, stage.ReviewedFile))
+		if err := os.WriteFile(path, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if r.code != ExitFailure || !strings.Contains(r.stderr, "not the one reviewed") || !strings.Contains(r.stderr, "Nothing of stage 1 (parameters) was applied") {
+			t.Fatalf("exit %d, want a refusal:\n%s", r.code, r.stderr)
+		}
+		if got := l.readable(t, l.secretParams()); len(got) != 0 {
+			t.Errorf("a refused deploy created %v", got)
+		}
+	})
+
+	t.Run("a stage that breaks its policy stops before any apply", func(t *testing.T) {
+		shipped, err := os.ReadFile(l.config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strict := strings.Replace(string(shipped), "allow: [create]", "allow: [update]", 1)
+		cfg := filepath.Join(t.TempDir(), "jitsictl.yaml")
+		if err := os.WriteFile(cfg, []byte(strict), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		r := l.deploy(t, nil, "plan", "--config", cfg, "--out", out)
+		if r.code != ExitFailure || !strings.Contains(r.stderr, "policy allows only update") {
+			t.Fatalf("plan exit %d, want a policy failure:\n%s", r.code, r.stderr)
+		}
+		r = l.deploy(t, nil, "apply", "--config", cfg, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
+		if r.code != ExitFailure || !strings.Contains(r.stderr, "create aws_ssm_parameter.secret") {
+			t.Fatalf("apply exit %d, want a policy refusal:\n%s", r.code, r.stderr)
+		}
+		if got := l.readable(t, l.secretParams()); len(got) != 0 {
+			t.Errorf("a policy failure still created %v", got)
+		}
+	})
+
+	var backup string
+	t.Run("stage 1 creates the parameters and leaves the service alone", func(t *testing.T) {
+		out := t.TempDir()
+		r := l.deploy(t, nil, "apply", "--config", l.config, "--out", out, "--stage", "parameters", "--reviewed", filepath.Join(plan1, stage.ReviewedFile))
+		if r.code != ExitOK {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+		if got := l.readable(t, l.secretParams()); len(got) != 3 {
+			t.Errorf("readable parameters after stage 1: %v", got)
+		}
+		if td, n := l.service(t); td != legacyTaskDef || n != 0 {
+			t.Errorf("stage 1 touched the service: %s x%d, was %s x0", td, n, legacyTaskDef)
+		}
+		if !l.secretLive(t) {
+			t.Error("stage 1 removed the Secrets Manager secret: the running configuration still reads it")
+		}
+		backup = r.outputs["backup-path"]
+		if b, err := os.ReadFile(backup); err != nil || !strings.Contains(string(b), "aws_secretsmanager_secret") {
+			t.Errorf("local backup %q: %v", backup, err)
+		}
+	})
+
+	t.Run("restore-state refuses the older backup", func(t *testing.T) {
+		if backup == "" {
+			t.Skip("no backup: stage 1 failed")
+		}
+		r := l.deploy(t, nil, "restore-state", backup)
+		if r.code != ExitFailure || !strings.Contains(r.stderr, "older than the current state") {
+			t.Fatalf("exit %d, want a refusal:\n%s", r.code, r.stderr)
+		}
+	})
+
+	t.Run("the remaining stages migrate and converge", func(t *testing.T) {
+		out := t.TempDir()
+		if r := l.deploy(t, nil, "plan", "--config", l.config, "--out", out); r.code != ExitOK {
+			t.Fatalf("plan exit %d\n%s", r.code, r.stderr)
+		}
+		r := l.deploy(t, nil, "apply", "--config", l.config, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
+		if r.code != ExitOK {
+			t.Fatalf("apply exit %d\n%s", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "final full plan") {
+			t.Errorf("apply did not run the closing full plan:\n%s", r.stderr)
+		}
+		if l.secretLive(t) {
+			t.Error("the Secrets Manager secret survived stage 3")
+		}
+		if td, _ := l.service(t); td == legacyTaskDef {
+			t.Error("the service still runs the legacy task definition")
+		}
+		if l.st.Plan(t, tf.Vars{"nlb_enabled": false}) {
+			t.Error("a fresh plan after the migration has changes")
+		}
+	})
+
+	t.Run("a failed stage keeps earlier stages and rollback converges", func(t *testing.T) {
+		repo := filepath.Dir(l.st.Dir)
+		git := func(args ...string) {
+			t.Helper()
+			cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"}, args...)...)
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, b)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(repo, ".gitignore"), []byte(".terraform/\n*.log\n*.hcl\nlegacy/\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git("init", "-q")
+		git("add", "-A")
+		git("commit", "-qm", "v1")
+		edit(t, filepath.Join(l.st.Dir, "secrets.tf"), "Comma-separated public IPs JVB advertises", "Public IPs JVB advertises")
+		edit(t, filepath.Join(l.st.Dir, "variables.tf"), "default     = 4096", "default     = 2048")
+		git("commit", "-qam", "v2")
+
+		// Stage 2 expects the service untouched, which a new task size cannot satisfy.
+		cfg := filepath.Join(t.TempDir(), "jitsictl.yaml")
+		if err := os.WriteFile(cfg, []byte(`deploy:
+  stages:
+    - name: params
+      targets: [aws_ssm_parameter.advertise_ips]
+      allow: [update]
+      expect: [parameters-readable]
+    - name: service
+      targets: [aws_ecs_task_definition.jitsi, aws_ecs_service.jitsi]
+      allow: [create, update, replace]
+      expect: [service-unchanged]
+    - name: everything
+      allow: [create, update, replace, delete]
+`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		if r := l.deploy(t, nil, "plan", "--config", cfg, "--out", out); r.code != ExitOK {
+			t.Fatalf("plan exit %d\n%s", r.code, r.stderr)
+		}
+		r := l.deploy(t, nil, "apply", "--config", cfg, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
+		if r.code != ExitFailure {
+			t.Fatalf("apply exit %d, want stage 2 to fail\n%s", r.code, r.stderr)
+		}
+		for _, want := range []string{"stage 2 (service) failed", "check service-unchanged", "Applied and left in place: stage 1 (params)", "jitsictl deploy rollback --ref HEAD~1", "jitsictl deploy restore-state s3://" + l.st.Bucket + "/"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("failure report lacks %q:\n%s", want, r.stderr)
+			}
+		}
+		if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Public IPs JVB advertises") {
+			t.Errorf("stage 1 was not left applied: description %q", d)
+		}
+
+		r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", l.backend)
+		if r.code != ExitOK {
+			t.Fatalf("rollback exit %d\n%s", r.code, r.stderr)
+		}
+		if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Comma-separated") {
+			t.Errorf("rollback left the description %q", d)
+		}
+		if cpu := l.taskCPU(t); cpu != "4096" {
+			t.Errorf("rollback left the task at %s CPU units", cpu)
+		}
+		git("checkout", "-q", "HEAD~1", "--", ".")
+	})
+
+	t.Run("a deploy during an open session keeps the NLB", func(t *testing.T) {
+		l.st.Apply(t, tf.Vars{"nlb_enabled": true})
+		nlb := l.st.Outputs(t).NLBArn
+		if nlb == "" {
+			t.Fatal("no NLB after applying with nlb_enabled")
+		}
+		if _, err := l.store().Save(context.Background(), session.Record{State: session.StateOpen}, ""); err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		r := l.deploy(t, nil, "plan", "--config", l.config, "--out", out)
+		if r.code != ExitOK || r.outputs["destroys"] != "0" {
+			t.Fatalf("plan exit %d, destroys %q\n%s", r.code, r.outputs["destroys"], r.stderr)
+		}
+		if !strings.Contains(r.stderr, "nlb_enabled = true") {
+			t.Errorf("plan did not say it keeps the session's NLB:\n%s", r.stderr)
+		}
+		r = l.deploy(t, nil, "apply", "--config", l.config, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
+		if r.code != ExitOK {
+			t.Fatalf("apply exit %d\n%s", r.code, r.stderr)
+		}
+		lbs, err := elb.NewFromConfig(l.cfg).DescribeLoadBalancers(context.Background(), &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{nlb}})
+		if err != nil || len(lbs.LoadBalancers) != 1 {
+			t.Errorf("the session's NLB is gone after a deploy: %v", err)
+		}
+	})
+}
+
+func edit(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), old, new, 1)
+	if s == string(b) {
+		t.Fatalf("%s has no %q to edit", path, old)
+	}
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (l *legacyStack) paramDescription(t *testing.T, name string) string {
+	t.Helper()
+	out, err := ssm.NewFromConfig(l.cfg).DescribeParameters(context.Background(), &ssm.DescribeParametersInput{
+		ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Name"), Values: []string{name}}},
+	})
+	if err != nil || len(out.Parameters) != 1 {
+		t.Fatalf("describe parameter %s: %v", name, err)
+	}
+	return aws.ToString(out.Parameters[0].Description)
+}
+
+func (l *legacyStack) taskCPU(t *testing.T) string {
+	t.Helper()
+	td, _ := l.service(t)
+	out, err := ecs.NewFromConfig(l.cfg).DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(td)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.TaskDefinition.Cpu)
+}
+
+func TestDeployBadInputIsRejectedWithExit2(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"deploy"}, "deploy needs an action"},
+		{[]string{"deploy", "apply", "--dir", "."}, "needs --reviewed"},
+		{[]string{"deploy", "restore-state"}, "accepts 1 arg"},
+		{[]string{"deploy", "rollback", "--ref", "", "--dir", "."}, "is not a git ref"},
+		{[]string{"deploy", "plan", "--config", "/nonexistent/jitsictl.yaml"}, "pass --config"},
+	} {
+		code, _, stderr := run(t, nil, c.args...)
+		if code != ExitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, want %d and %q:\n%s", c.args, code, ExitUsage, c.want, stderr)
+		}
+	}
+}
+
+// actions/deploy's inputs become one command line; nothing passes through a shell, and a
+// value that looks like a flag stays a value.
+func TestGHADeployArgs(t *testing.T) {
+	t.Parallel()
+	var spec actionSpec
+	for _, s := range actionSpecs {
+		if s.name == "deploy" {
+			spec = s
+		}
+	}
+	if spec.args == nil {
+		t.Fatal("no deploy entry in actionSpecs")
+	}
+	for _, c := range []struct {
+		in      map[string]string
+		want    string
+		wantErr string
+	}{
+		{map[string]string{"command": "plan", "pr-comment": "true", "stage": "parameters"}, "deploy plan --pr-comment --stage=parameters", ""},
+		{map[string]string{"command": "plan", "pr-comment": "false"}, "deploy plan", ""},
+		{map[string]string{"command": "apply", "reviewed": "r/reviewed.json", "out": "o"}, "deploy apply --reviewed=r/reviewed.json --out=o", ""},
+		{map[string]string{"command": "rollback", "ref": "abc123"}, "deploy rollback --ref=abc123", ""},
+		{map[string]string{"command": "plan", "stage": "--help"}, "deploy plan --stage=--help", ""},
+		{map[string]string{"command": "apply"}, "", "input reviewed is empty"},
+		{map[string]string{"command": "rollback", "ref": "--exec=x"}, "", "is not a git ref"},
+		{map[string]string{"command": "destroy"}, "", `input command "destroy"`},
+	} {
+		args, err := spec.args(func(k string) string { return c.in[k] })
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%v: error %v, want %q", c.in, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil || strings.Join(args, " ") != c.want {
+			t.Errorf("%v: %q %v, want %q", c.in, strings.Join(args, " "), err, c.want)
+		}
+	}
+}
+
+// Composite actions get no INPUT_* by themselves: every input of actions/deploy must be
+// mapped into the run step's environment, or jitsictl silently sees it empty.
+func TestDeployActionMapsEveryInput(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "..", "actions", "deploy", "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action struct {
+		Inputs map[string]any `yaml:"inputs"`
+		Runs   struct {
+			Steps []struct {
+				ID  string            `yaml:"id"`
+				Env map[string]string `yaml:"env"`
+				Run string            `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"runs"`
+	}
+	if err := yaml.Unmarshal(b, &action); err != nil {
+		t.Fatal(err)
+	}
+	var env map[string]string
+	for _, s := range action.Runs.Steps {
+		if s.ID == "run" {
+			env = s.Env
+			if !strings.Contains(s.Run, "gha deploy") || strings.Contains(s.Run, "${{") {
+				t.Errorf("run step %q: want the gha deploy entry point and no template expansion", s.Run)
+			}
+		}
+	}
+	for name := range action.Inputs {
+		key := "INPUT_" + strings.ToUpper(name)
+		if name == "github-token" {
+			key = "GITHUB_TOKEN" // the token goes to the environment jitsictl reads, never argv
+		}
+		if env[key] != "${{ inputs."+name+" }}" {
+			t.Errorf("input %s is not mapped: env[%s] = %q", name, key, env[key])
+		}
+	}
+}
