@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net"
 	"net/netip"
 	"os"
@@ -29,7 +28,6 @@ import (
 	"github.com/jitsictl/jitsictl/internal/fakegithub"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
 	"github.com/jitsictl/jitsictl/internal/probe/probetest"
-	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
@@ -425,59 +423,35 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 		}
 	})
 
-	t.Run("session close reports the closed session", func(t *testing.T) {
-		// What Close leaves in the record: the session booked into this
-		// month's ledger and its usage kept as LastUsage.
-		now := time.Now().UTC()
-		rec := l.record
-		u := session.Usage{Task: 88 * time.Minute, NLB: 90 * time.Minute, NLBHours: 2}
-		rec.Ledger = maps.Clone(rec.Ledger)
-		m := now.Format("2006-01")
-		led := rec.Ledger[m]
-		led.Sessions++
-		led.Task += u.Task
-		led.NLB += u.NLB
-		led.NLBHours += u.NLBHours
-		rec.Ledger[m] = led
-		rec.OpenedAt = now.Add(-90 * time.Minute)
-		rec.State, rec.ClosedAt, rec.LastUsage, rec.TaskStartedAt, rec.NLBCreatedAt = session.StateClosed, now, &u, time.Time{}, time.Time{}
-
-		dir := t.TempDir()
-		outFile, sumFile := filepath.Join(dir, "output"), filepath.Join(dir, "summary.md")
-		for _, p := range []string{outFile, sumFile} {
-			if err := os.WriteFile(p, nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
+	// Last: this removes the NLB.
+	t.Run("session close prices the session it closed", func(t *testing.T) {
+		r := l.jitsictl(t, nil, true, "session", "close", "--dir", l.st.Dir)
+		if r.code != ExitOK {
+			t.Fatalf("session close: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
-		vars := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": outFile, "GITHUB_STEP_SUMMARY": sumFile}
-		for _, kv := range l.emu.Env() {
-			k, v, _ := strings.Cut(kv, "=")
-			vars[k] = v
-		}
-		var stdout bytes.Buffer
-		env := Env{Getenv: func(k string) string { return vars[k] }, Stdout: &stdout, Stderr: &stdout}
-		rep, err := report.New(report.Options{Format: report.FormatActions, Stdout: &stdout, Stderr: &stdout, Getenv: env.Getenv})
+		v, err := l.store().Load(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := &App{Env: env, Dir: l.st.Dir, Output: "", Reporter: rep}
-		a.closeCost(context.Background(), rec)
-		if err := rep.Close(); err != nil {
+		if v.State != session.StateClosed || v.LastUsage == nil {
+			t.Fatalf("record after close: state %s, last usage %v", v.State, v.LastUsage)
+		}
+		task, err := cost.ReadTaskSize(context.Background(), ecs.NewFromConfig(l.cfg), l.out.TaskDefinitionFamily)
+		if err != nil {
 			t.Fatal(err)
 		}
-		raw, _ := os.ReadFile(outFile)
-		outs := parseOutputFile(t, string(raw))
-		sum, _ := os.ReadFile(sumFile)
-		if strings.Contains(stdout.String(), "::warning::session cost") {
-			t.Fatalf("close could not price the session:\n%s", stdout.String())
+		shape := cost.Session{Task: task, NLBAddresses: int64(len(l.out.SubnetIDs)), TaskPublicIP: true,
+			Participants: cost.DefaultParticipants, DownKbps: cost.DefaultDownKbps, UpKbps: cost.DefaultUpKbps}
+		u := v.LastUsage
+		want := usEast1(t).SessionCost(shape, cost.Usage{Task: u.Task, NLB: u.NLB, Media: u.NLB}).Total
+		if got, err := cost.ParseMoney(r.outputs["session-cost"]); err != nil || got != want.Round(2) {
+			t.Errorf("session-cost output %q, want %s (the record's last usage %+v priced)", r.outputs["session-cost"], want.Cents(), *u)
 		}
-		if !strings.Contains(string(sum), "This session, closed (1h30m0s)") || !strings.Contains(string(sum), "xychart-beta") {
-			t.Errorf("close summary:\n%s", sum)
+		if r.outputs["state"] != "closed" || r.outputs["month-estimate"] == "" || r.outputs["cost-per-hour"] == "" {
+			t.Errorf("close outputs: %v", r.outputs)
 		}
-		for _, k := range []string{"cost-per-hour", "session-cost", "month-estimate"} {
-			if outs[k] == "" {
-				t.Errorf("close: output %s not set: %v", k, outs)
-			}
+		if !strings.Contains(r.summary, "### Session close: closed") || !strings.Contains(r.summary, "This session, closed") {
+			t.Errorf("close summary lacks the timeline or the cost:\n%s", r.summary)
 		}
 	})
 }
