@@ -80,12 +80,13 @@ issue event, one sticky comment holds the cost.`,
 			rep := verify.Run(ctx, deps, verify.FromOutputs(out))
 			rep.Publish(a.Reporter)
 
-			// Cost is reported beside the checks but never decides the exit status.
+			// Cost is reported beside the checks but never decides the exit
+			// status. With no session live it is the last closed one's.
 			var figures *costFigures
 			store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
 			if rec, err := store.Load(ctx); err != nil {
 				a.Reporter.Warnf("session cost: %v", err)
-			} else if in, err := a.readCostInputs(ctx, cfg, out, rec.Record, true); err != nil {
+			} else if in, err := a.readCostInputs(ctx, cfg, out, rec.Record, rec.NLBWanted()); err != nil {
 				a.Reporter.Warnf("session cost: %v", err)
 			} else {
 				f := priceSessions(in)
