@@ -453,6 +453,16 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 		if !strings.Contains(r.summary, "### Session close: closed") || !strings.Contains(r.summary, "This session, closed") {
 			t.Errorf("close summary lacks the timeline or the cost:\n%s", r.summary)
 		}
+
+		// verify with nothing open fails, skips the probes, and still reports
+		// the closed session's cost rather than an empty live one.
+		after := l.jitsictl(t, l.verifyInputs(), true, "gha", "verify")
+		if after.code != ExitFailure || after.outputs["tcp"] != "skipped" || after.outputs["udp"] != "skipped" {
+			t.Errorf("verify after close: exit %d, outputs %v", after.code, after.outputs)
+		}
+		if after.outputs["session-cost"] != r.outputs["session-cost"] || !strings.Contains(after.summary, "This session, closed") {
+			t.Errorf("verify after close: session-cost %q (close said %q), summary:\n%s", after.outputs["session-cost"], r.outputs["session-cost"], after.summary)
+		}
 	})
 }
 
