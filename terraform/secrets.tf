@@ -36,5 +36,7 @@ resource "aws_ssm_parameter" "advertise_ips" {
   name        = "${local.ssm_prefix}session/advertise-ips"
   description = "Comma-separated public IPs JVB advertises (the session NLB's Elastic IPs)"
   type        = "String"
-  value       = var.nlb_enabled ? join(",", module.jvb_nlb[0].eip_addresses) : "none"
+  # Public addresses, not a secret: insecure_value keeps them readable in plans (value
+  # would be masked as sensitive).
+  insecure_value = var.nlb_enabled ? join(",", module.jvb_nlb[0].eip_addresses) : "none"
 }

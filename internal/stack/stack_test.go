@@ -215,6 +215,9 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 	if u := domain.OutputChanges["meeting_url"]; u == nil || u.After != "https://meet.example.org/" {
 		t.Errorf("meeting_url planned as %+v, want https://meet.example.org/", u)
 	}
+	if p := planned(t, domain, "aws_ssm_parameter.advertise_ips"); p["insecure_value"] != "none" {
+		t.Errorf("advertise-ips is planned as %v: its addresses should be readable in a plan, not masked", p)
+	}
 	td := planned(t, domain, "aws_ecs_task_definition.jitsi")
 	if defs, _ := td["container_definitions"].(string); !strings.Contains(defs, `"PUBLIC_URL","value":"https://meet.example.org"`) || strings.Contains(defs, "BOSH_RELATIVE") {
 		t.Errorf("with a domain, PUBLIC_URL should be set and BOSH_RELATIVE gone: %s", defs)
