@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/google/go-github/v66/github"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
@@ -99,12 +100,12 @@ func newDeployApply(a *App, f *deployFlags) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if reviewed == "" {
-				return Usagef("deploy apply needs --reviewed <file>: the reviewed.json written by deploy plan")
+				return Usagef("deploy apply needs --reviewed <file|pr:N>: the reviewed.json written by deploy plan, or the pull request whose plan comment was reviewed")
 			}
 			return runDeployApply(cmd.Context(), a, f, reviewed)
 		},
 	}
-	c.Flags().StringVar(&reviewed, "reviewed", "", "reviewed.json from deploy plan (stage → plan hash)")
+	c.Flags().StringVar(&reviewed, "reviewed", "", "reviewed.json from deploy plan (stage → plan hash), or pr:N to read the hashes from pull request N's plan comment")
 	return c
 }
 
@@ -363,9 +364,18 @@ func (a *App) upsertPlanComment(ctx context.Context, doc prcomment.Comment, prFl
 	return nil
 }
 
-func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedPath string) error {
-	rev, err := stage.ReadReviewed(reviewedPath)
-	if err != nil {
+func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedFrom string) error {
+	var rev stage.Reviewed
+	var err error
+	if n, ok := strings.CutPrefix(reviewedFrom, "pr:"); ok {
+		pr, perr := strconv.Atoi(n)
+		if perr != nil || pr <= 0 {
+			return Usagef("--reviewed %q: use pr:<pull request number>", reviewedFrom)
+		}
+		if rev.Stages, err = a.reviewedFromPR(ctx, pr); err != nil {
+			return err
+		}
+	} else if rev, err = stage.ReadReviewed(reviewedFrom); err != nil {
 		return usageError{err}
 	}
 	d, _, be, err := a.deployer(ctx, f, true)
@@ -505,4 +515,45 @@ func runDeployRestore(ctx context.Context, a *App, src string, force bool) error
 	}
 	a.Reporter.Infof("restored %s (serial %d) as serial %d of lineage %s", src, from.Serial, to.Serial, to.Lineage)
 	return nil
+}
+
+// reviewedFromPR reads the stage hashes hidden in a pull request's plan comment. Only the
+// comment carrying the marker and written by the bot counts: anyone can post a comment
+// that looks like it.
+func (a *App) reviewedFromPR(ctx context.Context, pr int) (map[string]string, error) {
+	token := a.Getenv("GITHUB_TOKEN")
+	owner, repo, ok := strings.Cut(a.Getenv("GITHUB_REPOSITORY"), "/")
+	if token == "" || !ok {
+		return nil, Usagef("--reviewed pr:%d needs GITHUB_TOKEN and GITHUB_REPOSITORY=owner/repo", pr)
+	}
+	a.Reporter.Mask(token)
+	client, err := prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	if err != nil {
+		return nil, err
+	}
+	marker := prcomment.Marker("")
+	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		page, resp, err := client.Issues.ListComments(ctx, owner, repo, pr, opt)
+		if err != nil {
+			return nil, fmt.Errorf("list comments on %s/%s#%d: %w", owner, repo, pr, err)
+		}
+		for _, c := range page {
+			if c.GetUser().GetLogin() == prcomment.DefaultAuthor && strings.Contains(c.GetBody(), marker) {
+				h, err := prcomment.ReviewedHashes(c.GetBody())
+				if err != nil {
+					return nil, fmt.Errorf("plan comment on #%d: %w", pr, err)
+				}
+				if len(h) == 0 {
+					return nil, fmt.Errorf("the plan comment on #%d records no stage hashes (did its plan fail?)", pr)
+				}
+				a.Reporter.Infof("reviewed hashes from %s", c.GetHTMLURL())
+				return h, nil
+			}
+		}
+		if resp == nil || resp.NextPage == 0 {
+			return nil, fmt.Errorf("pull request #%d has no plan comment by %s: run deploy plan --pr-comment on it first", pr, prcomment.DefaultAuthor)
+		}
+		opt.Page = resp.NextPage
+	}
 }

@@ -168,6 +168,10 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		return map[string]string{"GITHUB_TOKEN": token, "GITHUB_REPOSITORY": "acme/meet", "GITHUB_API_URL": gh.URL}
 	}
 	plan1 := t.TempDir()
+	// A look-alike of the plan comment by someone else, first on the pull request: it must
+	// be neither edited nor trusted for hashes.
+	fake := prcomment.Marker("") + "\n<!-- jitsictl:reviewed {\"parameters\":\"sha256:00\"} -->\n"
+	gh.Seed("acme", "meet", 7, "mallory", fake)
 
 	t.Run("plan comments on the pull request", func(t *testing.T) {
 		for push := 1; push <= 2; push++ {
@@ -183,10 +187,10 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 			}
 		}
 		comments := gh.Comments("acme", "meet", 7)
-		if len(comments) != 1 {
-			t.Fatalf("%d comments after two pushes, want one sticky comment", len(comments))
+		if len(comments) != 2 || comments[0].Body != fake {
+			t.Fatalf("%d comments after two pushes, want mallory's untouched and one sticky comment", len(comments))
 		}
-		body := comments[0].Body
+		body := comments[1].Body
 		for _, want := range []string{"parameters", "service", "everything", "aws_secretsmanager_secret.jitsi", "aws_ssm_parameter.secret"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("comment lacks %q", want)
@@ -281,7 +285,9 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 	var backup string
 	t.Run("stage 1 creates the parameters and leaves the service alone", func(t *testing.T) {
 		out := t.TempDir()
-		r := l.deploy(t, nil, "apply", "--config", l.config, "--out", out, "--stage", "parameters", "--reviewed", filepath.Join(plan1, stage.ReviewedFile))
+		// The hashes come from the sticky comment this time (the same as reviewed.json, as
+		// the first subtest checked); mallory's look-alike comment above it is ignored.
+		r := l.deploy(t, ghEnv("rw-token"), "apply", "--config", l.config, "--out", out, "--stage", "parameters", "--reviewed", "pr:7")
 		if r.code != ExitOK {
 			t.Fatalf("exit %d\n%s", r.code, r.stderr)
 		}
@@ -294,9 +300,13 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		if !l.secretLive(t) {
 			t.Error("stage 1 removed the Secrets Manager secret: the running configuration still reads it")
 		}
-		backup = r.outputs["backup-path"]
-		if b, err := os.ReadFile(backup); err != nil || !strings.Contains(string(b), "aws_secretsmanager_secret") {
-			t.Errorf("local backup %q: %v", backup, err)
+		local := r.outputs["backup-path"]
+		if b, err := os.ReadFile(local); err != nil || !strings.Contains(string(b), "aws_secretsmanager_secret") {
+			t.Errorf("local backup %q: %v", local, err)
+		}
+		backup = r.outputs["state-backup"]
+		if !strings.HasPrefix(backup, "s3://"+l.st.Bucket+"/jitsi/backups/") {
+			t.Errorf("state-backup output %q: want a copy beside the state object", backup)
 		}
 	})
 
