@@ -236,6 +236,9 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	summary := doc
 	summary.Limit = prcomment.MaxSummary
 	md := prcomment.Render(summary)
+	if len(planned) > 1 {
+		md += "\n" + stagedPlanNote + "\n"
+	}
 	summaryPath := filepath.Join(f.out, "summary.md")
 	if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
 		return err
@@ -266,6 +269,9 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	}
 	return nil
 }
+
+// stagedPlanNote says how to read the plans of stages after the first.
+const stagedPlanNote = "> Every stage is planned against the current state. A later stage's plan also lists the changes of earlier stages its targets depend on; `deploy apply` re-plans it after those stages and refuses any change or action its reviewed plan did not show."
 
 // combinedHash is one value for the plan-hash output: a digest of every stage's hash in
 // stage order.
