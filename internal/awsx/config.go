@@ -14,7 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 )
 
 // Settings are the user's choices; empty fields fall back to the standard
@@ -47,6 +50,12 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if p := firstNonEmpty(s.Profile, getenv("AWS_PROFILE")); p != "" {
 		opts = append(opts, config.WithSharedConfigProfile(p))
+	}
+	if f := getenv("AWS_CONFIG_FILE"); f != "" {
+		opts = append(opts, config.WithSharedConfigFiles([]string{f}))
+	}
+	if f := getenv("AWS_SHARED_CREDENTIALS_FILE"); f != "" {
+		opts = append(opts, config.WithSharedCredentialsFiles([]string{f}))
 	}
 	if ep := getenv("AWS_ENDPOINT_URL"); ep != "" {
 		opts = append(opts, config.WithBaseEndpoint(ep))
@@ -124,5 +133,15 @@ func S3(cfg aws.Config, getenv func(string) string) *s3.Client {
 		// Objects written without a checksum (the session record on some S3
 		// implementations) are fine; don't print a DEBUG line for each read.
 		o.DisableLogOutputChecksumValidationSkipped = true
+	})
+}
+
+// CloudWatch returns a CloudWatch client speaking the AWS Query protocol.
+// The SDK defaults to Smithy RPC v2 CBOR, which AWS serves but the emulator
+// (moto 5.2.1) answers with 404; Query is the protocol CloudWatch has always
+// served, so one code path is tested and runs on AWS.
+func CloudWatch(cfg aws.Config) *cloudwatch.Client {
+	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
+		o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
 	})
 }

@@ -31,7 +31,7 @@ exact fix for each failure. It exits 1 when any check fails.`,
 			if err != nil {
 				return err
 			}
-			deps := doctor.Deps{Dir: dir, BackendConfig: a.BackendConfig}
+			deps := doctor.Deps{Dir: dir, BackendConfig: a.BackendConfig, Profile: a.awsSettings().ProfileName()}
 			if cfg, err := a.AWS(ctx); err != nil {
 				deps.AWSErr = err
 			} else {

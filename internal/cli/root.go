@@ -102,6 +102,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "jitsictl: %v\nRun 'jitsictl --help' for usage.\n", err)
 		return ExitUsage
 	}
+	err = awsx.Explain(err, app.awsSettings().ProfileName())
 	if app.Reporter != nil {
 		app.Reporter.Errorf("%v", err)
 	} else {

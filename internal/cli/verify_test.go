@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -297,6 +298,18 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 		for name := range documented {
 			if doc.Outputs[name] == "" {
 				t.Errorf("JSON outputs lack %s: %v", name, doc.Outputs)
+			}
+		}
+	})
+
+	t.Run("doctor passes on an applied stack", func(t *testing.T) {
+		r := l.jitsictl(t, nil, false, "doctor", "--dir", l.st.Dir)
+		if r.code != ExitOK {
+			t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		for _, check := range []string{"AWS identity", "Terraform >= 1.11", "Terraform initialised", "State backend reachable", "Stack outputs readable"} {
+			if !regexp.MustCompile(regexp.QuoteMeta(check) + `\s+PASS`).MatchString(r.stdout) {
+				t.Errorf("%q is not a PASS row:\n%s", check, r.stdout)
 			}
 		}
 	})

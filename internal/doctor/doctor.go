@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/go-version"
+
+	"github.com/jitsictl/jitsictl/internal/awsx"
 )
 
 // Status of one check.
@@ -61,6 +63,8 @@ type Deps struct {
 	TerraformErr error
 	// AWSErr is why the AWS config could not be loaded, if it could not.
 	AWSErr error
+	// Profile names the AWS profile in messages (e.g. the SSO login command).
+	Profile string
 	// Dir is the Terraform root; BackendConfig the -backend-config file used to init it.
 	Dir           string
 	BackendConfig string
@@ -93,6 +97,8 @@ func Run(ctx context.Context, d Deps) []Check {
 		}
 		out, err := d.Identity.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
+			// Credentials resolve lazily: an expired SSO session shows up here.
+			err = awsx.Explain(err, d.Profile)
 			return "", fixForAWS(err), err
 		}
 		return fmt.Sprintf("%s (account %s)", aws.ToString(out.Arn), aws.ToString(out.Account)), "", nil
