@@ -1,9 +1,10 @@
 // Package stage runs a Terraform change as ordered, reviewed stages: each stage is a
 // targeted saved plan with a policy of allowed actions and checks of its expected result.
-// Plan renders what a reviewer approves (with a hash per stage); Apply backs the state up,
-// refuses anything other than what was reviewed, applies stage by stage, checks each, and
-// ends with a full plan that must be empty. Rollback re-applies an older configuration;
-// RestoreState puts a backup back only when it belongs to the same state.
+// Deployer.Plan saves what a reviewer approves (with a hash per stage); Deployer.Apply
+// backs the state up, refuses anything other than what was reviewed, applies stage by
+// stage, checks each, and ends with a full plan that must be empty. ExtractRef and
+// Converge re-apply an older commit's configuration (rollback); Restore puts a state
+// backup back only when it belongs to the same state.
 package stage
 
 import (

@@ -32,7 +32,7 @@ type Deployer struct {
 	// never plans away a live session's NLB.
 	Vars   tf.Vars
 	Stages []Numbered
-	// Dir receives plan files, reviewed.json, summary.md and the local state backup.
+	// Dir receives plan files, reviewed.json and the local state backup.
 	Dir string
 	// Checks verifies each stage's expected results; required when a stage has any.
 	Checks *Checker
@@ -100,7 +100,7 @@ func (d *Deployer) planStage(ctx context.Context, n Numbered, suffix string) Pla
 // dependencies with it), so it is the reviewed superset of what that stage will apply
 // once the earlier stages are in; Apply holds it to that (see Apply).
 //
-// It writes the plan files, reviewed.json and summary.md into d.Dir.
+// It writes the plan files and reviewed.json into d.Dir.
 func (d *Deployer) Plan(ctx context.Context) ([]Planned, error) {
 	if err := os.MkdirAll(d.Dir, 0o755); err != nil {
 		return nil, err
