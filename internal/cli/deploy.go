@@ -215,18 +215,11 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err != nil {
 		return err
 	}
+	head := a.Getenv("GITHUB_SHA")
+	d.HeadSHA = head
 	planned, err := d.Plan(ctx)
 	if err != nil {
 		return err
-	}
-	head := a.Getenv("GITHUB_SHA")
-	if head != "" {
-		// Record the commit the hashes were reviewed at.
-		rev, rerr := stage.ReadReviewed(filepath.Join(f.out, stage.ReviewedFile))
-		if rerr == nil {
-			rev.HeadSHA = head
-			_ = rev.Write(filepath.Join(f.out, stage.ReviewedFile))
-		}
 	}
 	results := make([]prcomment.StageResult, len(planned))
 	for i, p := range planned {

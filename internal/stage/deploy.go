@@ -44,6 +44,8 @@ type Deployer struct {
 	// AfterStage, when set, runs after each stage is applied and checked (progress hooks
 	// and tests that look at the stack between stages).
 	AfterStage func(ctx context.Context, s Numbered) error
+	// HeadSHA is the commit being planned, recorded in reviewed.json.
+	HeadSHA string
 	// RollbackHint is the command that re-applies the configuration before this deploy,
 	// printed when a stage fails (e.g. "jitsictl deploy rollback --ref 1a2b3c").
 	RollbackHint string
@@ -112,7 +114,7 @@ func (d *Deployer) Plan(ctx context.Context) ([]Planned, error) {
 		d.Report.End("plan stage "+n.Label(), firstErr(p.Err, p.Policy))
 		out = append(out, p)
 	}
-	rev := Reviewed{Stages: map[string]string{}}
+	rev := Reviewed{HeadSHA: d.HeadSHA, Stages: map[string]string{}}
 	for _, p := range out {
 		if p.Hash != "" && p.Err == nil {
 			rev.Stages[p.Name] = p.Hash
