@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -173,7 +174,7 @@ func (e *StageError) Error() string {
 	if e.BeforeApply {
 		fmt.Fprintf(&b, "\nNothing of stage %s was applied.", e.Stage.Label())
 	} else {
-		fmt.Fprintf(&b, "\nStage %s was applied (its expected result does not hold) or applied in part.", e.Stage.Label())
+		fmt.Fprintf(&b, "\nStage %s was applied in full or in part; what it changed stays until you roll back.", e.Stage.Label())
 	}
 	if len(e.Applied) == 0 {
 		b.WriteString("\nNo earlier stage was applied in this run.")
@@ -222,14 +223,19 @@ func (d *Deployer) Apply(ctx context.Context, reviewed map[string]string) (Apply
 	if d.Backup == nil {
 		return res, errors.New("no state backup configured: refusing to apply without one")
 	}
-	d.Report.Begin("back up state")
-	res.Backup, err = d.Backup.Save(ctx, state)
-	d.Report.End("back up state", err)
-	if err != nil {
-		return res, fmt.Errorf("state backup failed, nothing applied: %w", err)
+	if len(bytes.TrimSpace(state)) == 0 {
+		// A first deploy: Terraform has written no state yet, so there is nothing to lose.
+		d.Report.Infof("the stack has no state yet: nothing to back up")
+	} else {
+		d.Report.Begin("back up state")
+		res.Backup, err = d.Backup.Save(ctx, state)
+		d.Report.End("back up state", err)
+		if err != nil {
+			return res, fmt.Errorf("state backup failed, nothing applied: %w", err)
+		}
+		d.Report.Infof("state backup (serial %d): %s and %s", res.Backup.Serial, res.Backup.Remote, res.Backup.Local)
+		d.Report.Output("state-backup", res.Backup.Remote)
 	}
-	d.Report.Infof("state backup (serial %d): %s and %s", res.Backup.Serial, res.Backup.Remote, res.Backup.Local)
-	d.Report.Output("state-backup", res.Backup.Remote)
 
 	fail := func(n Numbered, before bool, err error) error {
 		return &StageError{Stage: n, Applied: res.Applied, Err: err, Backup: res.Backup, Rollback: d.RollbackHint, BeforeApply: before}
