@@ -419,9 +419,13 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := t.TempDir()
-		r := l.deploy(t, nil, "plan", "--config", l.config, "--out", out)
-		if r.code != ExitOK || r.outputs["destroys"] != "0" {
-			t.Fatalf("plan exit %d, destroys %q\n%s", r.code, r.outputs["destroys"], r.stderr)
+		// Through actions/deploy's entry point, inputs as the action maps them.
+		r := l.jitsictl(t, map[string]string{
+			"INPUT_COMMAND": "plan", "INPUT_OUT": out, "INPUT_CONFIG": l.config, "INPUT_WORKING-DIRECTORY": l.st.Dir,
+		}, true, "gha", "deploy")
+		r.stderr = r.stdout + r.stderr
+		if r.code != ExitOK || r.outputs["destroys"] != "0" || r.outputs["has-changes"] != "false" {
+			t.Fatalf("plan exit %d, outputs %v\n%s", r.code, r.outputs, r.stderr)
 		}
 		if !strings.Contains(r.stderr, "nlb_enabled = true") {
 			t.Errorf("plan did not say it keeps the session's NLB:\n%s", r.stderr)
