@@ -1,0 +1,315 @@
+package workflows
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/jitsictl/jitsictl/internal/cli"
+	"github.com/jitsictl/jitsictl/internal/ecssim"
+	"github.com/jitsictl/jitsictl/internal/fakegithub"
+	"github.com/jitsictl/jitsictl/internal/probe/probetest"
+	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/sweep"
+	"github.com/jitsictl/jitsictl/internal/testbed"
+	"github.com/jitsictl/jitsictl/internal/tf"
+)
+
+const (
+	owner, repo = "jitsictl", "jitsictl"
+	prNumber    = 42 // testdata/events/pull_request.json
+	botToken    = "ghs_workflowtesttoken"
+	// The repository variables the workflows read (vars.*).
+	sessionRole = "arn:aws:iam::123456789012:role/jitsictl-session"
+	planRole    = "arn:aws:iam::123456789012:role/jitsictl-plan"
+)
+
+// bed is the stack applied to moto once, the ECS scheduler stand-in, the
+// session's addresses served on loopback, the fake GitHub API and act set up
+// to run the repository's workflows against them.
+type bed struct {
+	emu   *testbed.Emulator
+	st    *testbed.Stack
+	out   testbed.Outputs
+	cfg   aws.Config
+	gh    *fakegithub.Server
+	act   *runner
+	sha   string
+	arts  string // where the upload-artifact stand-in puts artifacts
+	store session.Store
+}
+
+func newBed(t *testing.T) *bed {
+	t.Helper()
+	tool(t, "act", "go install github.com/nektos/act@v0.2.89") // before the minute-long apply
+	b := &bed{emu: testbed.Moto(t)}
+	b.st = testbed.NewStack(t, b.emu)
+	b.st.Apply(t, tf.Vars{"nlb_enabled": false}) // idle, as a deploy leaves it
+	b.out = b.st.Outputs(t)
+	b.cfg = b.emu.AWSConfig(t)
+	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: cli.RecordKey(b.st.Key)}
+	ecssim.Start(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 200 * time.Millisecond})
+	serveSession(t)
+
+	b.gh = fakegithub.New(t)
+	b.gh.AddToken(botToken, "github-actions[bot]", fakegithub.ReadWrite)
+
+	// The user commits terraform/backend.hcl; this one names the emulator's
+	// state bucket, the object testbed's stack lives in.
+	backend := fmt.Sprintf("bucket = %q\nkey = %q\nregion = %q\nuse_lockfile = true\nencrypt = true\nuse_path_style = true\n",
+		b.st.Bucket, b.st.Key, testbed.Region)
+	// The repository ignores terraform/backend.hcl (terraform/.gitignore), so
+	// a user who commits it drops that line, as this workspace does: act
+	// copies the work tree without ignored files, even tracked ones.
+	ignore, err := os.ReadFile(filepath.Join(testbed.RepoRoot(t), "terraform", ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []string
+	for _, l := range strings.Split(string(ignore), "\n") {
+		if strings.TrimSpace(l) != "backend.hcl" {
+			keep = append(keep, l)
+		}
+	}
+	ws, sha := workspace(t, map[string]string{"terraform/backend.hcl": backend, "terraform/.gitignore": strings.Join(keep, "\n")})
+	b.sha = sha
+	b.arts = t.TempDir()
+
+	b.act = newRunner(t, ws, b.emu.URL, b.arts)
+	b.act.actEnv["GITHUB_API_URL"] = b.gh.URL
+	return b
+}
+
+// serveSession makes every loopback address (moto allocates Elastic IPs in
+// 127.0.0.0/8) answer like an open session: Jitsi's page over HTTPS on 443,
+// JVB's silence to strangers on UDP 10000. This is only possible because the
+// test binary owns its network namespace (TestMain).
+func serveSession(t *testing.T) {
+	t.Helper()
+	ca := probetest.NewCA(t)
+	cert := ca.Leaf(t, time.Now().Add(60*24*time.Hour), "meet.example.test")
+	probetest.HTTPS(t, net.JoinHostPort("0.0.0.0", "443"), cert, probetest.Page(200, probetest.JitsiIndex))
+	probetest.Silent(t, net.JoinHostPort("0.0.0.0", "10000"))
+}
+
+func (b *bed) record(t *testing.T) session.Versioned {
+	t.Helper()
+	v, err := b.store.Load(context.Background())
+	if err != nil {
+		t.Fatalf("read the session record: %v", err)
+	}
+	return v
+}
+
+// leftovers lists the session resources (by tag) that exist in moto.
+func (b *bed) leftovers(t *testing.T) sweep.Inventory {
+	t.Helper()
+	inv, err := sweep.Find(context.Background(), sweep.APIs{ELB: elb.NewFromConfig(b.cfg), EC2: ec2.NewFromConfig(b.cfg)}, b.out.Project)
+	if err != nil {
+		t.Fatalf("list session resources: %v", err)
+	}
+	return inv
+}
+
+func (b *bed) desiredCount(t *testing.T) int32 {
+	t.Helper()
+	out, err := ecs.NewFromConfig(b.cfg).DescribeServices(context.Background(), &ecs.DescribeServicesInput{
+		Cluster: aws.String(b.out.ClusterName), Services: []string{b.out.ServiceName}})
+	if err != nil || len(out.Services) != 1 {
+		t.Fatalf("describe the service: %v", err)
+	}
+	return out.Services[0].DesiredCount
+}
+
+func requireSuccess(t *testing.T, r actRun) {
+	t.Helper()
+	if r.err != nil || r.jobResult() != "success" {
+		t.Fatalf("act: %v, job %q, want success\n%s", r.err, r.jobResult(), r.stepLog())
+	}
+}
+
+// The workflows share one applied stack and one moto, so they run one after
+// another in the order a user would press the buttons.
+func TestWorkflowsWithAct(t *testing.T) {
+	b := newBed(t)
+
+	opened := t.Run("session.yml open", func(t *testing.T) {
+		r := b.act.run(t, "workflow_dispatch", "session.yml", "--input", "action=open", "--input", "hours=3")
+		requireSuccess(t, r)
+		rec := b.record(t)
+		if rec.State != session.StateOpen {
+			t.Fatalf("record state %q after open, want open", rec.State)
+		}
+		out := r.outputs("session")
+		want := map[string]string{
+			"state":      "open",
+			"url":        rec.URL,
+			"addresses":  strings.Join(rec.Addresses, ","),
+			"expires-at": rec.ExpiresAt.UTC().Format(time.RFC3339),
+		}
+		for k, v := range want {
+			if v == "" || out[k] != v {
+				t.Errorf("output %s = %q, want %q (the record's)", k, out[k], v)
+			}
+		}
+		if d := rec.ExpiresAt.Sub(rec.OpenedAt); d != 3*time.Hour {
+			t.Errorf("session open for %s, want the 3 hours given as input", d)
+		}
+		if sum := r.summary("session"); !strings.Contains(sum, "### Session open: open") || !strings.Contains(sum, "```mermaid") {
+			t.Errorf("session step summary lacks the title and the step chart:\n%s", sum)
+		}
+		if got := r.stepResults()["Verify the session"]; got != "" && got != "success" {
+			t.Errorf("verify step %s", got)
+		}
+		// Verify ran on the served addresses: a self-signed certificate and
+		// a silent JVB are warnings, not failures.
+		v := r.outputs("Verify the session")
+		if len(v) == 0 {
+			v = verifyOutputs(r)
+		}
+		if v["result"] != "warn" || v["tcp"] != "pass" || v["udp"] != "unconfirmed" {
+			t.Errorf("verify outputs %v, want result=warn tcp=pass udp=unconfirmed\n%s", v, r.stepLog())
+		}
+		if !strings.Contains(r.summary(verifyStepID(r)), "| Check | Target | Status |") {
+			t.Errorf("verify wrote no check table to the step summary")
+		}
+		if b.leftovers(t).Empty() {
+			t.Errorf("no tagged session resources while the session is open")
+		}
+	})
+	if !opened {
+		t.Fatal("session.yml open failed; close and reap have nothing to act on")
+	}
+
+	t.Run("session.yml close", func(t *testing.T) {
+		r := b.act.run(t, "workflow_dispatch", "session.yml", "--input", "action=close")
+		requireSuccess(t, r)
+		if got := r.outputs("session")["state"]; got != "closed" {
+			t.Errorf("state output %q, want closed", got)
+		}
+		if res := r.stepResults(); res[verifyStepID(r)] == "success" {
+			t.Errorf("verify ran after close: %v", res)
+		}
+		if rec := b.record(t); rec.State != session.StateClosed {
+			t.Errorf("record state %q after close, want closed", rec.State)
+		}
+		if inv := b.leftovers(t); !inv.Empty() {
+			t.Errorf("session resources left after close:\n%s", inv)
+		}
+		if n := b.desiredCount(t); n != 0 {
+			t.Errorf("desired count %d after close, want 0", n)
+		}
+	})
+
+	t.Run("scale-down.yml on schedule closes an expired session", func(t *testing.T) {
+		b.openExpired(t)
+		r := b.act.run(t, "schedule", "scale-down.yml", "--eventpath", filepath.Join(mustAbs(t, "testdata/events"), "schedule.json"))
+		requireSuccess(t, r)
+		if rec := b.record(t); rec.State != session.StateClosed {
+			t.Errorf("record state %q after the scheduled reap, want closed\n%s", rec.State, r.stepLog())
+		}
+		if inv := b.leftovers(t); !inv.Empty() {
+			t.Errorf("session resources left after the reap:\n%s", inv)
+		}
+		if n := b.desiredCount(t); n != 0 {
+			t.Errorf("desired count %d after the reap, want 0", n)
+		}
+	})
+
+	t.Run("plan.yml on pull_request comments the plan", func(t *testing.T) {
+		if _, err := os.Stat(filepath.Join(b.act.ws, ".github", "workflows", "plan.yml")); err != nil {
+			t.Fatalf("plan.yml is missing from the repository: %v", err)
+		}
+		ev := b.event(t, "pull_request.json")
+		r := b.act.run(t, "pull_request", "plan.yml", "--eventpath", ev)
+		requireSuccess(t, r)
+		comments := b.gh.Comments(owner, repo, prNumber)
+		if len(comments) != 1 {
+			t.Fatalf("%d comments on pull request %d, want one plan comment; requests: %v\n%s", len(comments), prNumber, b.gh.Requests(), r.stepLog())
+		}
+		c := comments[0]
+		if c.Author != "github-actions[bot]" || !strings.Contains(c.Body, "plan") {
+			t.Errorf("comment by %s:\n%s", c.Author, c.Body)
+		}
+		if url := r.outputs("plan")["comment-url"]; url == "" {
+			t.Errorf("plan step set no comment-url output")
+		}
+	})
+}
+
+// verifyStepID is the id act gives session.yml's verify step (it has a
+// name but no id: act numbers it).
+func verifyStepID(r actRun) string {
+	for _, l := range r.lines {
+		if len(l.StepID) == 1 && strings.Contains(l.Msg, "Verify the session") {
+			return l.StepID[0]
+		}
+	}
+	return "Verify the session"
+}
+
+func verifyOutputs(r actRun) map[string]string { return r.outputs(verifyStepID(r)) }
+
+// openExpired opens a session with jitsictl itself (as a run of session.yml
+// would) and moves its expiry into the past, as if its hours had run out.
+func (b *bed) openExpired(t *testing.T) {
+	t.Helper()
+	env := map[string]string{}
+	for _, kv := range b.emu.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	for _, k := range []string{"PATH", "HOME", tf.PluginMirrorEnv, tf.PluginCacheEnv} {
+		env[k] = os.Getenv(k)
+	}
+	var stdout, stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if code := cli.Run(ctx, []string{"session", "open", "--dir", b.st.Dir, "--hours", "1"},
+		cli.Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Stderr: &stderr}); code != 0 {
+		t.Fatalf("jitsictl session open: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	v := b.record(t)
+	if v.State != session.StateOpen {
+		t.Fatalf("record state %q after open", v.State)
+	}
+	v.ExpiresAt = time.Now().Add(-time.Minute).UTC()
+	if _, err := b.store.Save(context.Background(), v.Record, v.ETag); err != nil {
+		t.Fatalf("move the expiry into the past: %v", err)
+	}
+}
+
+// event writes testdata/events/name with the workspace's commit as head sha.
+func (b *bed) event(t *testing.T, name string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "events", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, bytes.ReplaceAll(raw, []byte("HEAD_SHA"), []byte(b.sha)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
