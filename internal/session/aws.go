@@ -5,11 +5,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
+	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/sweep"
@@ -38,6 +38,20 @@ func (s TagSweeper) Sweep(ctx context.Context) (string, error) {
 	return inv.String(), err
 }
 
+// SessionTargetGroups lists the target groups tagged for this project's
+// sessions, including ones Terraform is still creating an NLB for.
+func (s TagSweeper) SessionTargetGroups(ctx context.Context) ([]string, error) {
+	inv, err := sweep.Find(ctx, s.APIs, s.Project)
+	if err != nil {
+		return nil, err
+	}
+	arns := make([]string, 0, len(inv.TargetGroups))
+	for _, tg := range inv.TargetGroups {
+		arns = append(arns, tg.ARN)
+	}
+	return arns, nil
+}
+
 // Wiring are the choices NewAWS leaves open (tests and the demo poll faster).
 type Wiring struct {
 	Owner  string
@@ -52,15 +66,18 @@ func NewAWS(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r rep
 	if w.Limits == (Limits{}) {
 		w.Limits = DefaultLimits
 	}
+	sweeper := TagSweeper{APIs: sweep.APIs{ELB: elb, EC2: ec2.NewFromConfig(cfg)}, Project: out.Project, Reporter: r, Options: w.Sweep}
 	return &Manager{
 		Store:    store,
 		Stack:    stack,
 		Service:  ECSService{API: ecs.NewFromConfig(cfg), Cluster: out.ClusterName, Name: out.ServiceName, Reporter: r, Poll: w.Poll},
 		Targets:  ELBTargets{API: elb, Reporter: r, Poll: w.Poll},
-		Sweeper:  TagSweeper{APIs: sweep.APIs{ELB: elb, EC2: ec2.NewFromConfig(cfg)}, Project: out.Project, Reporter: r, Options: w.Sweep},
-		Traffic:  CloudWatchTraffic{API: cloudwatch.NewFromConfig(cfg)},
+		Sweeper:  sweeper,
+		Finder:   sweeper,
+		Traffic:  CloudWatchTraffic{API: awsx.CloudWatch(cfg)},
 		Reporter: r,
 		Limits:   w.Limits,
 		Owner:    w.Owner,
+		Poll:     w.Poll,
 	}
 }

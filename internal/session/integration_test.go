@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -27,29 +29,65 @@ import (
 
 func TestMain(m *testing.M) { testbed.Main(m) }
 
-// env is one idle stack applied to moto, with the ECS scheduler played.
+// env is one idle stack applied to moto under its own project name, with the
+// ECS scheduler played. Stacks of different projects share one moto, so the
+// scenarios below run in parallel: most of their time is Terraform waiting.
 type env struct {
 	emu   *testbed.Emulator
 	stack *testbed.Stack
 	cfg   aws.Config
 	out   outputs.Outputs
 	log   *bytes.Buffer
+	sched *ecssim.Scheduler
 }
 
-func newEnv(t *testing.T) *env {
+// taskStartDelay is how long the scheduler stand-in waits before starting a
+// task (image pulls on Fargate); the benchmark raises it.
+var taskStartDelay = 300 * time.Millisecond
+
+func newEnv(t testing.TB, emu *testbed.Emulator, project string) *env {
 	t.Helper()
-	emu := testbed.Moto(t)
-	emu.ManualECSTasks(t)
 	st := testbed.NewStack(t, emu)
+	if err := os.WriteFile(filepath.Join(st.Dir, "terraform.tfvars"), []byte(fmt.Sprintf("project = %q\n", project)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	st.Apply(t, tf.Vars{"nlb_enabled": false})
 	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t), log: &bytes.Buffer{}}
-	ecssim.Start(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: 300 * time.Millisecond, Poll: 100 * time.Millisecond})
+	if e.out.Project != project {
+		t.Fatalf("stack project %q, want %q", e.out.Project, project)
+	}
+	e.sched = ecssim.Start(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: taskStartDelay, Poll: 100 * time.Millisecond})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("jitsictl log:\n%s", e.log.String())
 		}
 	})
 	return e
+}
+
+// TestSessions runs every scenario against the real stack, each on its own
+// project and in parallel.
+func TestSessions(t *testing.T) {
+	emu := testbed.Moto(t)
+	emu.ManualECSTasks(t)
+	scenarios := []struct {
+		project string
+		run     func(*testing.T, *env)
+	}{
+		{"s-life", testOpenStatusExtendClose},
+		{"s-conc", testConcurrentOpensGiveOneSession},
+		{"s-reap", testReap},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.project, func(t *testing.T) {
+			t.Parallel()
+			sc.run(t, newEnv(t, emu, sc.project))
+		})
+	}
+	t.Run("crash", func(t *testing.T) {
+		t.Parallel()
+		testCrashAfterEachStep(t, emu)
+	})
 }
 
 // stackEdge runs the real Terraform of the test stack.
@@ -62,7 +100,7 @@ func (s stackEdge) Outputs(ctx context.Context) (outputs.Outputs, error) { retur
 
 var testLimits = Limits{NLB: 3 * time.Minute, Task: time.Minute, Targets: time.Minute, Stop: time.Minute, Lease: 3 * time.Second}
 
-func (e *env) manager(t *testing.T, owner string) *Manager {
+func (e *env) manager(t testing.TB, owner string) *Manager {
 	t.Helper()
 	r, err := report.New(report.Options{Format: report.FormatText, Stdout: e.log, Stderr: e.log})
 	if err != nil {
@@ -110,7 +148,7 @@ func (l *lockedReporter) Errorf(f string, a ...any) {
 
 // leftovers lists every session resource that exists, by tag, plus a
 // running desired count: what a user would pay for.
-func (e *env) leftovers(t *testing.T) string {
+func (e *env) leftovers(t testing.TB) string {
 	t.Helper()
 	ctx := context.Background()
 	inv, err := sweep.Find(ctx, sweep.APIs{ELB: elbv2.NewFromConfig(e.cfg), EC2: ec2.NewFromConfig(e.cfg)}, e.out.Project)
@@ -167,8 +205,7 @@ func (e *env) assertWorking(t *testing.T, rec Record) {
 	}
 }
 
-func TestOpenStatusExtendClose(t *testing.T) {
-	e := newEnv(t)
+func testOpenStatusExtendClose(t *testing.T, e *env) {
 	ctx := context.Background()
 	m := e.manager(t, "alice")
 
@@ -235,8 +272,7 @@ func TestOpenStatusExtendClose(t *testing.T) {
 	}
 }
 
-func TestConcurrentOpensGiveOneSession(t *testing.T) {
-	e := newEnv(t)
+func testConcurrentOpensGiveOneSession(t *testing.T, e *env) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	recs := make([]Record, 2)
@@ -257,68 +293,90 @@ func TestConcurrentOpensGiveOneSession(t *testing.T) {
 	if recs[0].NLBArn == "" || recs[0].NLBArn != recs[1].NLBArn || recs[0].OpenedBy != recs[1].OpenedBy {
 		t.Fatalf("two opens gave two answers:\n%+v\n%+v", recs[0], recs[1])
 	}
-	lbs, err := elbv2.NewFromConfig(e.cfg).DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{})
+	inv, err := sweep.Find(ctx, sweep.APIs{ELB: elbv2.NewFromConfig(e.cfg), EC2: ec2.NewFromConfig(e.cfg)}, e.out.Project)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lbs.LoadBalancers) != 1 {
-		t.Fatalf("%d load balancers after two concurrent opens, want 1", len(lbs.LoadBalancers))
+	if len(inv.LoadBalancers) != 1 || len(inv.Addresses) != 2 {
+		t.Fatalf("after two concurrent opens: %s; want one NLB with two Elastic IPs", inv)
 	}
 	if _, err := e.manager(t, "alice").Close(ctx, CloseOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// TestCrashAfterEachStep kills open (no cleanup, lease not released) after
-// each step in turn; then either close converges to zero resources or open
-// resumes to a working session.
-func TestCrashAfterEachStep(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
+// testCrashAfterEachStep kills open (no cleanup, lease not released) after
+// each step in turn, each step on its own stack; then either close converges
+// to zero resources or open resumes to a working session.
+func testCrashAfterEachStep(t *testing.T, emu *testbed.Emulator) {
 	steps := []string{"addresses", "load balancer", "task", "targets", "commit"}
-	var table strings.Builder
-	fmt.Fprintf(&table, "%-14s | %-28s | %s\n", "crash after", "then close", "then open (resume)")
-	for _, step := range steps {
-		outcome := map[string]string{}
-		for _, then := range []string{"close", "open"} {
-			crasher := e.manager(t, "crasher")
-			crasher.afterStep = func(s string) error {
-				if s == step {
-					return errCrash
-				}
-				return nil
-			}
-			if _, err := crasher.Open(ctx, OpenOptions{Hours: 1}); !errors.Is(err, errCrash) {
-				t.Fatalf("crash after %s: open returned %v, want the simulated crash", step, err)
-			}
-			// The crashed run's lease must lapse before another run may take over.
-			time.Sleep(testLimits.Lease + 500*time.Millisecond)
-			next := e.manager(t, "rescuer")
-			switch then {
-			case "close":
-				if _, err := next.Close(ctx, CloseOptions{Reason: "after crash"}); err != nil {
-					t.Fatalf("crash after %s, close: %v", step, err)
-				}
-				if left := e.leftovers(t); left != "" {
-					t.Fatalf("crash after %s, close left: %s", step, left)
-				}
-				outcome[then] = "zero session resources"
-			case "open":
-				rec, err := next.Open(ctx, OpenOptions{Hours: 1})
-				if err != nil {
-					t.Fatalf("crash after %s, resume: %v", step, err)
-				}
-				e.assertWorking(t, rec)
-				outcome[then] = "working session"
-				if _, err := next.Close(ctx, CloseOptions{}); err != nil {
-					t.Fatal(err)
-				}
-				if left := e.leftovers(t); left != "" {
-					t.Fatalf("crash after %s, resume then close left: %s", step, left)
-				}
-			}
+	var mu sync.Mutex
+	outcomes := map[string]map[string]string{}
+	t.Cleanup(func() { // after every step's subtest
+		var table strings.Builder
+		fmt.Fprintf(&table, "%-14s | %-28s | %s\n", "crash after", "then close", "then open (resume)")
+		for _, step := range steps {
+			fmt.Fprintf(&table, "%-14s | %-28s | %s\n", step, or(outcomes[step]["close"], "FAILED"), or(outcomes[step]["open"], "FAILED"))
 		}
-		fmt.Fprintf(&table, "%-14s | %-28s | %s\n", step, outcome["close"], outcome["open"])
+		t.Logf("crash injection, steps × outcome:\n%s", table.String())
+	})
+	for i, step := range steps {
+		t.Run(step, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, emu, fmt.Sprintf("s-crash-%d", i))
+			ctx := context.Background()
+			for _, then := range []string{"close", "open"} {
+				crasher := e.manager(t, "crasher")
+				crasher.afterStep = func(s string) error {
+					if s == step {
+						return errCrash
+					}
+					return nil
+				}
+				if _, err := crasher.Open(ctx, OpenOptions{Hours: 1}); !errors.Is(err, errCrash) {
+					t.Fatalf("crash after %s: open returned %v, want the simulated crash", step, err)
+				}
+				// The crashed run's lease must lapse before another run may take over.
+				time.Sleep(testLimits.Lease + 500*time.Millisecond)
+				next := e.manager(t, "rescuer")
+				var outcome string
+				switch then {
+				case "close":
+					if _, err := next.Close(ctx, CloseOptions{Reason: "after crash"}); err != nil {
+						t.Fatalf("crash after %s, close: %v", step, err)
+					}
+					if left := e.leftovers(t); left != "" {
+						t.Fatalf("crash after %s, close left: %s", step, left)
+					}
+					outcome = "zero session resources"
+				case "open":
+					rec, err := next.Open(ctx, OpenOptions{Hours: 1})
+					if err != nil {
+						t.Fatalf("crash after %s, resume: %v", step, err)
+					}
+					e.assertWorking(t, rec)
+					outcome = "working session"
+					if _, err := next.Close(ctx, CloseOptions{}); err != nil {
+						t.Fatal(err)
+					}
+					if left := e.leftovers(t); left != "" {
+						t.Fatalf("crash after %s, resume then close left: %s", step, left)
+					}
+				}
+				mu.Lock()
+				if outcomes[step] == nil {
+					outcomes[step] = map[string]string{}
+				}
+				outcomes[step][then] = outcome
+				mu.Unlock()
+			}
+		})
 	}
-	t.Logf("crash injection, steps × outcome:\n%s", table.String())
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

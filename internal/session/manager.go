@@ -57,6 +57,12 @@ type Targets interface {
 	DeregisterAll(ctx context.Context, targetGroups []string) error
 }
 
+// Finder lists the session's target groups while Terraform is still
+// creating the NLB (they exist before it is active).
+type Finder interface {
+	SessionTargetGroups(ctx context.Context) ([]string, error)
+}
+
 // Sweeper finds and removes session resources left outside Terraform's state.
 type Sweeper interface {
 	// Sweep deletes every tagged session resource and says what it removed ("" = nothing).
@@ -89,12 +95,15 @@ type Manager struct {
 	Service  Service
 	Targets  Targets
 	Sweeper  Sweeper
+	Finder   Finder
 	Traffic  Traffic
 	Reporter report.Reporter
 	Limits   Limits
 	// Owner names this run in the record (e.g. the Actions run URL or user@host).
 	Owner string
-	Now   func() time.Time
+	// Poll is how often early registration looks for target groups.
+	Poll time.Duration
+	Now  func() time.Time
 	// afterStep is a test hook: returning errCrash stops the flow on the spot,
 	// as a killed process would (no cleanup, lease not released).
 	afterStep func(step string) error

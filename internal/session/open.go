@@ -110,11 +110,16 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 	}
 
 	// The NLB (minutes) and the task (tens of seconds) are independent: run
-	// them side by side. Registration starts once both the target groups and
-	// the task's IP exist.
+	// them side by side. A third branch registers the task's IP in the target
+	// groups as soon as both exist - the IP from the moment the task's ENI
+	// attaches, the groups from early in the apply - so AWS's health checks
+	// start while the NLB is still provisioning instead of after it.
 	var task Task
+	ipKnown := make(chan string, 1)
+	nlbDone := make(chan struct{})
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
+		defer close(nlbDone)
 		return j.step(gctx, "load balancer", func(ctx context.Context) error {
 			if err := j.update(ctx, func(r *Record) {
 				if r.NLBCreatedAt.IsZero() {
@@ -143,6 +148,9 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			if err := m.Service.Scale(ctx, 1); err != nil {
 				return err
 			}
+			if early, err := m.Service.WaitIP(ctx, m.Limits.Task); err == nil {
+				ipKnown <- early.IP
+			}
 			t, err := m.Service.WaitRunning(ctx, m.Limits.Task)
 			if err != nil {
 				return err
@@ -151,6 +159,9 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			return j.update(ctx, func(r *Record) { r.TaskArn, r.TaskIP = t.ARN, t.IP })
 		})
 	})
+	if m.Finder != nil {
+		g.Go(func() error { return m.registerEarly(gctx, j, ipKnown, nlbDone) })
+	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
@@ -219,4 +230,58 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// registerEarly registers the task's IP in every session target group that
+// exists, polling until the NLB apply ends. It is an optimisation: failures
+// are reported and left to the "targets" step, which registers
+// authoritatively from the stack's outputs.
+func (m *Manager) registerEarly(ctx context.Context, j *journal, ipKnown <-chan string, nlbDone <-chan struct{}) error {
+	var ip string
+	select {
+	case ip = <-ipKnown:
+	case <-nlbDone:
+		return nil
+	case <-ctx.Done():
+		return nil
+	}
+	done := map[string]bool{}
+	return j.step(ctx, "register early", func(ctx context.Context) error {
+		for {
+			tgs, err := m.Finder.SessionTargetGroups(ctx)
+			if err != nil {
+				m.Reporter.Warnf("early registration: %v (the targets step will register)", err)
+				return nil
+			}
+			var fresh []string
+			for _, tg := range tgs {
+				if !done[tg] {
+					fresh = append(fresh, tg)
+				}
+			}
+			if len(fresh) > 0 {
+				if err := m.Targets.Sync(ctx, fresh, ip); err != nil {
+					m.Reporter.Warnf("early registration: %v (the targets step will register)", err)
+					return nil
+				}
+				for _, tg := range fresh {
+					done[tg] = true
+				}
+			}
+			select {
+			case <-nlbDone:
+				return nil
+			case <-ctx.Done():
+				return nil
+			case <-time.After(m.pollEvery()):
+			}
+		}
+	})
+}
+
+func (m *Manager) pollEvery() time.Duration {
+	if m.Poll > 0 {
+		return m.Poll
+	}
+	return 2 * time.Second
 }
