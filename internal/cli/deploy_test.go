@@ -211,7 +211,8 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		}
 
 		// A fork's read-only token: the plan goes to the job summary, and the step succeeds.
-		r := l.deploy(t, ghEnv("fork-token"), "plan", "--config", l.config, "--out", t.TempDir(), "--pr-comment", "--pr", "8")
+		// (One stage is enough here, and keeps the suite shorter.)
+		r := l.deploy(t, ghEnv("fork-token"), "plan", "--config", l.config, "--out", t.TempDir(), "--stage", "1", "--pr-comment", "--pr", "8")
 		if r.code != ExitOK {
 			t.Fatalf("fork plan exit %d\n%s", r.code, r.stderr)
 		}
