@@ -65,7 +65,7 @@ from the session record, so a deploy never removes a live session's NLB.`,
 }
 
 func newDeployPlan(a *App, f *deployFlags) *cobra.Command {
-	var comment bool
+	var comment, refresh bool
 	var pr int
 	c := &cobra.Command{
 		Use:   "plan",
@@ -82,9 +82,14 @@ number from --pr or the event); a read-only token (fork) writes the summary only
   GITHUB_TOKEN=... jitsictl deploy plan --pr-comment --pr 42`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !refresh {
+				a.planWithoutRefresh = true
+				a.Reporter.Infof("planning without refresh: changes against the recorded state; drift shows at apply, which must match this plan")
+			}
 			return runDeployPlan(cmd.Context(), a, f, comment, pr)
 		},
 	}
+	c.Flags().BoolVar(&refresh, "refresh", true, "refresh state before planning; --refresh=false for a plan role that may not read the stack's secrets (pull requests)")
 	c.Flags().BoolVar(&comment, "pr-comment", false, "create or update the sticky pull request comment")
 	c.Flags().IntVar(&pr, "pr", 0, "pull request number (default: from the GitHub event)")
 	return c

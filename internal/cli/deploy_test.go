@@ -517,6 +517,8 @@ func TestGHADeployArgs(t *testing.T) {
 	}{
 		{map[string]string{"command": "plan", "pr-comment": "true", "stage": "parameters"}, "deploy plan --pr-comment --stage=parameters", ""},
 		{map[string]string{"command": "plan", "pr-comment": "false"}, "deploy plan", ""},
+		{map[string]string{"command": "plan", "refresh": "false"}, "deploy plan --refresh=false", ""},
+		{map[string]string{"command": "plan", "refresh": "no"}, "", `input refresh "no"`},
 		{map[string]string{"command": "apply", "reviewed": "r/reviewed.json", "out": "o"}, "deploy apply --reviewed=r/reviewed.json --out=o", ""},
 		{map[string]string{"command": "rollback", "ref": "abc123"}, "deploy rollback --ref=abc123", ""},
 		{map[string]string{"command": "plan", "stage": "--help"}, "deploy plan --stage=--help", ""},

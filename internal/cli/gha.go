@@ -91,6 +91,13 @@ var actionSpecs = []actionSpec{
 				if in("pr-comment") == "true" {
 					args = append(args, "--pr-comment")
 				}
+				switch r := in("refresh"); r {
+				case "", "true":
+				case "false":
+					args = append(args, "--refresh=false")
+				default:
+					return nil, fmt.Errorf("input refresh %q: use true or false", r)
+				}
 			case "apply":
 				r := in("reviewed")
 				if r == "" {

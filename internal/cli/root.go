@@ -52,6 +52,8 @@ type App struct {
 	// sessionWiring tunes session waits; the demo polls faster than AWS needs.
 	sessionWiring session.Wiring
 	tfLog         io.Writer
+	// planWithoutRefresh: deploy plan --refresh=false (see tf.WithoutRefresh).
+	planWithoutRefresh bool
 }
 
 // usageError marks bad input, so Run exits with ExitUsage before touching anything.

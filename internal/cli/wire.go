@@ -39,6 +39,9 @@ func (a *App) terraform(ctx context.Context, dir string) (*tf.Runner, error) {
 		env = append(env, "AWS_REGION="+a.Region)
 	}
 	opts := []tf.Option{tf.WithEnv(env), tf.WithProgress(a.terraformLog())}
+	if a.planWithoutRefresh {
+		opts = append(opts, tf.WithoutRefresh())
+	}
 	if a.Getenv("AWS_ENDPOINT_URL") != "" {
 		// Emulators answer path-style S3 only; on AWS the default stays.
 		opts = append(opts, tf.WithVars(tf.Vars{"s3_use_path_style": true}))

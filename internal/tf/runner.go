@@ -37,14 +37,17 @@ type Runner struct {
 	dir      string
 	version  *version.Version
 	baseVars Vars
+	// noRefresh: see WithoutRefresh.
+	noRefresh bool
 }
 
 type config struct {
-	execPath string
-	env      []string
-	progress io.Writer
-	vars     Vars
-	getenv   func(string) string
+	noRefresh bool
+	execPath  string
+	env       []string
+	progress  io.Writer
+	vars      Vars
+	getenv    func(string) string
 }
 
 // Option configures New.
@@ -63,6 +66,13 @@ func WithProgress(w io.Writer) Option { return func(c *config) { c.progress = w 
 
 // WithVars sets variables passed to every Plan and Apply; per-call Vars override them.
 func WithVars(v Vars) Option { return func(c *config) { c.vars = c.vars.merge(v) } }
+
+// WithoutRefresh makes every plan of this runner skip refreshing state
+// (-refresh=false). A pull request's plan role may not read the stack's
+// secrets, which a refresh of their SSM parameters would; such a plan shows
+// the change against the recorded state, and apply (which refreshes) is held
+// to it by the reviewed hash.
+func WithoutRefresh() Option { return func(c *config) { c.noRefresh = true } }
 
 // withGetenv replaces os.Getenv when reading JITSICTL_* settings (tests).
 func withGetenv(f func(string) string) Option { return func(c *config) { c.getenv = f } }
@@ -130,7 +140,7 @@ func New(ctx context.Context, dir string, opts ...Option) (*Runner, error) {
 	if err := checkVersion(v); err != nil {
 		return nil, fmt.Errorf("%s: %w", execPath, err)
 	}
-	return &Runner{tf: t, quiet: quiet, dir: abs, version: v, baseVars: c.vars}, nil
+	return &Runner{tf: t, quiet: quiet, dir: abs, version: v, baseVars: c.vars, noRefresh: c.noRefresh}, nil
 }
 
 func checkVersion(v *version.Version) error {
@@ -205,6 +215,9 @@ func (r *Runner) Plan(ctx context.Context, vars Vars, targets []string, outFile 
 	}
 	if outFile != "" {
 		opts = append(opts, tfexec.Out(outFile))
+	}
+	if r.noRefresh {
+		opts = append(opts, tfexec.Refresh(false))
 	}
 	changes, err := r.tf.Plan(ctx, opts...)
 	if err != nil {
