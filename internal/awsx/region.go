@@ -2,7 +2,8 @@ package awsx
 
 import (
 	"fmt"
-	"sort"
+
+	"github.com/jitsictl/jitsictl/internal/suggest"
 )
 
 // knownRegions are the AWS commercial, GovCloud and China regions as of 2026-11.
@@ -25,37 +26,9 @@ func ValidateRegion(region string) error {
 			return nil
 		}
 	}
-	type cand struct {
-		name string
-		d    int
-	}
-	var cands []cand
-	for _, r := range knownRegions {
-		cands = append(cands, cand{r, editDistance(region, r)})
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].d < cands[j].d })
-	if cands[0].d <= 3 {
-		return fmt.Errorf("unknown AWS region %q: did you mean %q? (set --region or AWS_REGION)", region, cands[0].name)
+	best := suggest.Nearest(region, knownRegions, 1)[0]
+	if suggest.Distance(region, best) <= 3 {
+		return fmt.Errorf("unknown AWS region %q: did you mean %q? (set --region or AWS_REGION)", region, best)
 	}
 	return fmt.Errorf("unknown AWS region %q: use a region name such as us-east-1 or eu-central-1 (set --region or AWS_REGION)", region)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -8,13 +8,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/pricing"
-	"github.com/aws/aws-sdk-go-v2/service/route53"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
@@ -120,21 +116,11 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 			return err
 		}
 		s.NLBAddresses = int64(len(out.SubnetIDs)) // the session module allocates one EIP per subnet
-		idle, err = cost.ReadIdle(ctx, cost.IdleSources{
-			S3: awsx.S3(cfg, a.Getenv), SSM: ssm.NewFromConfig(cfg), Route53: route53.NewFromConfig(cfg),
-			Logs: cloudwatchlogs.NewFromConfig(cfg), Addresses: ec2.NewFromConfig(cfg),
-		}, cost.IdleNames{
-			Buckets: nonEmpty(out.BucketName), ParameterPrefix: out.SSMParameterPrefix,
-			Zones:          cost.ZoneFilter{TagKey: "Project", TagValue: out.Project},
-			LogGroupPrefix: out.LogGroupName, AddressTagKey: "Project", AddressTagValue: out.Project,
-		})
-		if err != nil {
+		if idle, err = a.readIdle(ctx, cfg, out); err != nil {
 			return err
 		}
 		// Elastic IPs exist while a session is open; only leftovers are idle cost.
-		if out.NLBEnabled {
-			idle.PublicIPv4 = 0
-		} else if idle.PublicIPv4 > 0 {
+		if !out.NLBEnabled && idle.PublicIPv4 > 0 {
 			a.Reporter.Warnf("%d Elastic IP(s) tagged Project=%s exist with no session open: they cost $3.65 a month each (jitsictl session reap removes leftovers)", idle.PublicIPv4, out.Project)
 		}
 	}

@@ -152,19 +152,9 @@ func (a *App) readCostInputs(ctx context.Context, cfg aws.Config, out outputs.Ou
 	if addrs == 0 {
 		addrs = int64(len(out.SubnetIDs)) // closed: the session module allocates one EIP per subnet
 	}
-	idle, err := cost.ReadIdle(ctx, cost.IdleSources{
-		S3: awsx.S3(cfg, a.Getenv), SSM: ssm.NewFromConfig(cfg), Route53: route53.NewFromConfig(cfg),
-		Logs: cloudwatchlogs.NewFromConfig(cfg), Addresses: ec2.NewFromConfig(cfg),
-	}, cost.IdleNames{
-		Buckets: nonEmpty(out.BucketName), ParameterPrefix: out.SSMParameterPrefix,
-		Zones:          cost.ZoneFilter{TagKey: "Project", TagValue: out.Project},
-		LogGroupPrefix: out.LogGroupName, AddressTagKey: "Project", AddressTagValue: out.Project,
-	})
+	idle, err := a.readIdle(ctx, cfg, out)
 	if err != nil {
 		return costInputs{}, err
-	}
-	if out.NLBEnabled {
-		idle.PublicIPv4 = 0 // the session's Elastic IPs are priced with the session
 	}
 	return costInputs{
 		Prices: prices,
@@ -325,4 +315,24 @@ func (a *App) closedSessionCost(ctx context.Context, rec session.Record) (costFi
 		return costFigures{}, err
 	}
 	return priceSessions(in), nil
+}
+
+// readIdle measures what stays while no session is open. While one is, its
+// Elastic IPs are priced with the session, not as idle leftovers.
+func (a *App) readIdle(ctx context.Context, cfg aws.Config, out outputs.Outputs) (cost.Idle, error) {
+	idle, err := cost.ReadIdle(ctx, cost.IdleSources{
+		S3: awsx.S3(cfg, a.Getenv), SSM: ssm.NewFromConfig(cfg), Route53: route53.NewFromConfig(cfg),
+		Logs: cloudwatchlogs.NewFromConfig(cfg), Addresses: ec2.NewFromConfig(cfg),
+	}, cost.IdleNames{
+		Buckets: nonEmpty(out.BucketName), ParameterPrefix: out.SSMParameterPrefix,
+		Zones:          cost.ZoneFilter{TagKey: "Project", TagValue: out.Project},
+		LogGroupPrefix: out.LogGroupName, AddressTagKey: "Project", AddressTagValue: out.Project,
+	})
+	if err != nil {
+		return cost.Idle{}, err
+	}
+	if out.NLBEnabled {
+		idle.PublicIPv4 = 0
+	}
+	return idle, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/jitsictl/jitsictl/internal/suggest"
 )
 
 // Key names one priced item of the table.
@@ -160,37 +162,10 @@ func (p *Prices) Lookup(region string) (*RegionPrices, error) {
 		c.Refreshed = map[Key]bool{}
 		return &c, nil
 	}
-	names := p.RegionNames()
-	sort.SliceStable(names, func(i, j int) bool {
-		return distance(region, names[i]) < distance(region, names[j])
-	})
-	if len(names) > 2 {
-		names = names[:2]
-	}
+	names := suggest.Nearest(region, p.RegionNames(), 2)
 	return nil, fmt.Errorf("cost: no prices for region %q; did you mean %s? (the table has %s; --refresh-prices reads any region from the Price List API)",
 		region, strings.Join(names, " or "), strings.Join(p.RegionNames(), ", "))
 }
 
 // Price returns one item's price. Every key in Keys is present after Parse.
 func (r *RegionPrices) Price(k Key) Money { return r.Items[k].USD }
-
-// distance is the Levenshtein distance, for region name suggestions.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
