@@ -84,13 +84,15 @@ func goEnv(t *testing.T, name string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// workspace copies the repository's tracked files (as they are in the work
-// tree) into a new git repository, which is what act runs a workflow in. Its
-// origin names the GitHub repository so github.repository is jitsictl/jitsictl.
+// workspace copies the repository's files as they are in the work tree
+// (tracked, and new ones git does not ignore: a package being written
+// compiles only with its new files) into a new git repository, which is what
+// act runs a workflow in. Its origin names the GitHub repository so
+// github.repository is jitsictl/jitsictl.
 func workspace(t *testing.T, extra map[string]string) (dir, sha string) {
 	t.Helper()
 	root := testbed.RepoRoot(t)
-	list, err := exec.Command("git", "-C", root, "ls-files", "-z").Output()
+	list, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
 	if err != nil {
 		t.Fatalf("git ls-files in %s: %v", root, err)
 	}
@@ -160,12 +162,13 @@ type actRun struct {
 	log   string // everything act printed
 }
 
-// outputs are the values set with GITHUB_OUTPUT by the steps whose id path
-// starts with stepID (a composite action's inner steps extend its id).
+// outputs are the outputs of the workflow step stepID. For a composite
+// action these are what its action.yml maps from its inner steps: act logs
+// them under the step's own id, the inner steps' under longer id paths.
 func (r actRun) outputs(stepID string) map[string]string {
 	out := map[string]string{}
 	for _, l := range r.lines {
-		if l.Command == "set-output" && len(l.StepID) > 0 && l.StepID[0] == stepID {
+		if l.Command == "set-output" && len(l.StepID) == 1 && l.StepID[0] == stepID {
 			out[l.Name] = l.Arg
 		}
 	}

@@ -115,10 +115,11 @@ func breakWorkflow(t *testing.T, rel, old, new string) string {
 }
 
 // A broken workflow input must not reach main unnoticed. An input name the
-// action does not declare is silently ignored at run time (GitHub warns,
-// act says nothing and the session opens with the default hours), so
-// actionlint is the gate for it. A misspelt expression reaches the action as
-// an empty value, and then the act run itself fails.
+// action does not declare is ignored at run time (GitHub only warns; act
+// v0.2.89 has no check for it at all, and the action then runs with its
+// default), so actionlint is the gate for it. A misspelt expression reaches
+// the action as an empty value: actionlint reports it, and the act run
+// itself fails on jitsictl's input check.
 func TestBrokenWorkflowInputFails(t *testing.T) {
 	t.Parallel()
 	t.Run("unknown input name: actionlint", func(t *testing.T) {
