@@ -237,8 +237,12 @@ func TestWorkflowsWithAct(t *testing.T) {
 			t.Fatalf("%d comments on pull request %d, want one plan comment; requests: %v\n%s", len(comments), prNumber, b.gh.Requests(), r.stepLog())
 		}
 		c := comments[0]
-		if c.Author != "github-actions[bot]" || !strings.Contains(c.Body, "plan") {
-			t.Errorf("comment by %s:\n%s", c.Author, c.Body)
+		// The sticky marker is how later plans find this comment to edit it.
+		if c.Author != "github-actions[bot]" || !strings.Contains(c.Body, "<!-- jitsictl:plan") {
+			t.Errorf("comment by %s is not the plan comment:\n%s", c.Author, c.Body)
+		}
+		if v := b.gh.TakeViolations(); len(v) > 0 {
+			t.Errorf("requests outside GitHub's OpenAPI description: %v", v)
 		}
 		if url := r.outputs("plan")["comment-url"]; url == "" {
 			t.Errorf("plan step set no comment-url output")
