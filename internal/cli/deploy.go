@@ -154,6 +154,12 @@ state unless --force is given.`,
 
 // deployer wires a stage.Deployer to the stack, the session record and AWS.
 func (a *App) deployer(ctx context.Context, f *deployFlags, withChecks bool) (*stage.Deployer, *tf.Runner, doctor.Backend, error) {
+	// --out is the user's path; Terraform writes plan files from inside --dir.
+	out, err := filepath.Abs(f.out)
+	if err != nil {
+		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("--out %q: %w", f.out, err)}
+	}
+	f.out = out
 	cfg, err := stage.Load(f.config)
 	if err != nil {
 		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("%w (pass --config with the file holding deploy.stages)", err)}

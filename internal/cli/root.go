@@ -164,6 +164,15 @@ func (a *App) setup(cmd *cobra.Command) error {
 			return usageError{err}
 		}
 	}
+	// Paths are the user's, relative to where jitsictl runs; Terraform runs
+	// inside --dir and would read them relative to that instead.
+	if a.BackendConfig != "" {
+		abs, err := filepath.Abs(a.BackendConfig)
+		if err != nil {
+			return Usagef("--backend-config %q: %v", a.BackendConfig, err)
+		}
+		a.BackendConfig = abs
+	}
 	format := report.Format(a.Output)
 	switch {
 	case a.Output == "" && a.Getenv("GITHUB_ACTIONS") == "true":
