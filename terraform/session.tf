@@ -13,6 +13,8 @@ module "jvb_nlb" {
   legacy_tcp_4443       = var.legacy_tcp_4443
   deregistration_delay  = var.deregistration_delay
   health_check_interval = var.health_check_interval
+  route53_zone_id       = var.route53_zone_id
+  domain_name           = var.domain_name
 
   ports = {
     jvb_udp    = local.ports.jvb_udp

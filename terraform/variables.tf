@@ -27,6 +27,17 @@ variable "domain_name" {
   default     = ""
 }
 
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone of domain_name. Set: each session upserts domain_name as an A record on its Elastic IPs and removes it on close. Empty: manage DNS yourself."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.route53_zone_id == "" || var.domain_name != ""
+    error_message = "route53_zone_id needs domain_name: the record it would hold is domain_name."
+  }
+}
+
 variable "nlb_enabled" {
   description = "Create the on-demand session resources (Elastic IPs, NLB, target groups, listeners). Sessions set this; idle stacks keep it false."
   type        = bool

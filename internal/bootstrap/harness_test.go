@@ -30,6 +30,7 @@ const (
 	testKey     = "jitsi/terraform.tfstate"
 	testAccount = "123456789012"
 	testRegion  = "us-east-1"
+	testZone    = "Z0123456789ABCDEFGHIJ"
 )
 
 var testVars = tf.Vars{
@@ -38,6 +39,7 @@ var testVars = tf.Vars{
 	"state_bucket_name": testBucket,
 	"region":            testRegion,
 	"s3_use_path_style": true,
+	"route53_zone_id":   testZone,
 }
 
 // syncBuffer collects terraform's output, written by terraform-exec's copiers.

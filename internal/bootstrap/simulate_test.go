@@ -264,6 +264,9 @@ var flowPermissions = map[string][]perm{
 		{action: "ecs:ListTasks", resource: arnPrefix("ecs") + "container-instance/" + testProject + "/*", allow: true},
 		{action: "ecs:DescribeTasks", resource: arnPrefix("ecs") + "task/" + testProject + "/0123456789abcdef", allow: true},
 		{action: "cloudwatch:GetMetricData", resource: "*", allow: true},
+		// The meeting's DNS record, in the stack's zone only.
+		{action: "route53:ChangeResourceRecordSets", resource: "arn:aws:route53:::hostedzone/" + testZone, allow: true},
+		{action: "route53:ChangeResourceRecordSets", resource: "arn:aws:route53:::hostedzone/ZOTHERZONE0000000000", allow: false},
 		// Full apply refreshes the SecureStrings, and the provider reads them with
 		// WithDecryption=true: the session role can read them (see README).
 		{action: "ssm:GetParameter", resource: secretParam, allow: true},

@@ -211,6 +211,18 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 		}
 	}
 
+	// With a hosted zone, the session (and only the session) holds the meeting's A record.
+	zoned := showPlan(t, s, tf.Vars{"nlb_enabled": true, "domain_name": "meet.example.org", "route53_zone_id": "Z0123456789ABCDEFGHIJ"})
+	rec := planned(t, zoned, "module.jvb_nlb[0].aws_route53_record.meeting[0]")
+	if rec["name"] != "meet.example.org" || rec["type"] != "A" || rec["zone_id"] != "Z0123456789ABCDEFGHIJ" || rec["ttl"] != float64(60) {
+		t.Errorf("meeting record planned as %v, want an A record for meet.example.org in the zone, TTL 60", rec)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if strings.Contains(rc.Address, "aws_route53_record") {
+			t.Errorf("without a zone the session plans %s", rc.Address)
+		}
+	}
+
 	domain := showPlan(t, s, tf.Vars{"nlb_enabled": false, "domain_name": "meet.example.org"})
 	if u := domain.OutputChanges["meeting_url"]; u == nil || u.After != "https://meet.example.org/" {
 		t.Errorf("meeting_url planned as %+v, want https://meet.example.org/", u)

@@ -8,6 +8,25 @@ data "aws_iam_policy_document" "session" {
     resources = [local.state_object_arn, local.session_record_arn]
   }
 
+  # The meeting's DNS record (stack variable route53_zone_id): only in that zone.
+  dynamic "statement" {
+    for_each = var.route53_zone_id == "" ? [] : [var.route53_zone_id]
+    content {
+      sid       = "MeetingRecord"
+      actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone"]
+      resources = ["${local.arn}:route53:::hostedzone/${statement.value}"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.route53_zone_id == "" ? [] : [var.route53_zone_id]
+    content {
+      sid       = "MeetingRecordChanges"
+      actions   = ["route53:GetChange"]
+      resources = ["${local.arn}:route53:::change/*"]
+    }
+  }
+
   # Elastic IPs: create only when tagged for this project, release only this project's.
   statement {
     sid       = "AllocateProjectAddresses"

@@ -54,6 +54,12 @@ variable "default_branch" {
   default     = "main"
 }
 
+variable "route53_zone_id" {
+  description = "Hosted zone of the stack's domain_name when sessions manage its record (the stack's route53_zone_id); empty: the session role gets no Route 53 write."
+  type        = string
+  default     = ""
+}
+
 variable "production_environment" {
   description = "GitHub environment whose protection rules gate the deploy role."
   type        = string

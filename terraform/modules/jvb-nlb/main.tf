@@ -144,3 +144,17 @@ resource "aws_lb_listener" "legacy_tcp_4443" {
 
   tags = local.tags
 }
+
+# The meeting's name points at the session's Elastic IPs while the session
+# runs and disappears with it. Record sets carry no tags; Terraform alone
+# manages this one (the sweeper cannot find it, and need not: a record costs
+# nothing by itself).
+resource "aws_route53_record" "meeting" {
+  count = var.route53_zone_id == "" ? 0 : 1
+
+  zone_id = var.route53_zone_id
+  name    = var.domain_name
+  type    = "A"
+  ttl     = 60
+  records = aws_eip.this[*].public_ip
+}

@@ -46,3 +46,15 @@ variable "health_check_interval" {
   type        = number
   default     = 5
 }
+
+variable "route53_zone_id" {
+  description = "Hosted zone holding domain_name. Set: the session points domain_name (an A record on the Elastic IPs) at itself while it runs."
+  type        = string
+  default     = ""
+}
+
+variable "domain_name" {
+  description = "The meeting's DNS name (with route53_zone_id)."
+  type        = string
+  default     = ""
+}
