@@ -36,7 +36,7 @@ type legacyStack struct {
 
 func newLegacyStack(t *testing.T) *legacyStack {
 	t.Helper()
-	emu := testbed.Moto(t)
+	emu := testbed.PrivateMoto(t)
 	st := testbed.NewStack(t, emu)
 	backend := filepath.Join(filepath.Dir(st.Dir), "backend.hcl")
 
@@ -155,6 +155,7 @@ func readReviewed(t *testing.T, dir string) stage.Reviewed {
 // while a session is open. The subtests share one moto and one stack (each apply on moto
 // takes about a minute), so they run in order and each depends on the one before.
 func TestDeployMigrationOnMoto(t *testing.T) {
+	t.Parallel() // on a moto of its own: the longest test here overlaps the others
 	l := newLegacyStack(t)
 	legacyTaskDef, _ := l.service(t)
 	if !l.secretLive(t) || len(l.readable(t, l.secretParams())) != 0 {

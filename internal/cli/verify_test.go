@@ -194,6 +194,9 @@ func merge(ms ...map[string]string) map[string]string {
 // These subtests share one applied stack (an apply on moto takes about a
 // minute) and one moto, so they run one after another.
 func TestVerifyAndCostOnMoto(t *testing.T) {
+	// Parallel with the deploy test (which has a moto of its own); the tests
+	// that reset the shared moto are sequential, so they finish before this starts.
+	t.Parallel()
 	l := newLiveStack(t)
 	documented := verifyOutputNames()
 

@@ -37,7 +37,7 @@ type env struct {
 	stack *testbed.Stack
 	cfg   aws.Config
 	out   outputs.Outputs
-	log   *bytes.Buffer
+	log   *syncBuffer
 	sched *ecssim.Scheduler
 }
 
@@ -52,7 +52,7 @@ func newEnv(t testing.TB, emu *testbed.Emulator, project string) *env {
 		t.Fatal(err)
 	}
 	st.Apply(t, tf.Vars{"nlb_enabled": false})
-	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t), log: &bytes.Buffer{}}
+	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t), log: &syncBuffer{}}
 	if e.out.Project != project {
 		t.Fatalf("stack project %q, want %q", e.out.Project, project)
 	}
@@ -107,43 +107,29 @@ func (e *env) manager(t testing.TB, owner string) *Manager {
 		t.Fatal(err)
 	}
 	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
-	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, &lockedReporter{Reporter: r}, Wiring{
+	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, r, Wiring{
 		Owner: owner, Limits: testLimits, Poll: 100 * time.Millisecond,
 		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
 	})
 }
 
-// lockedReporter lets the parallel steps share the log buffer safely.
-type lockedReporter struct {
-	mu sync.Mutex
-	report.Reporter
+// syncBuffer is the log every manager of one env writes to: several managers
+// (two concurrent opens, a crasher and its rescuer) share it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
-func (l *lockedReporter) Infof(f string, a ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.Reporter.Infof(f, a...)
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
 }
-func (l *lockedReporter) Wait(w, s string, e, lim time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.Reporter.Wait(w, s, e, lim)
-}
-func (l *lockedReporter) Begin(s string) { l.mu.Lock(); defer l.mu.Unlock(); l.Reporter.Begin(s) }
-func (l *lockedReporter) End(s string, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.Reporter.End(s, err)
-}
-func (l *lockedReporter) Warnf(f string, a ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.Reporter.Warnf(f, a...)
-}
-func (l *lockedReporter) Errorf(f string, a ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.Reporter.Errorf(f, a...)
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // leftovers lists every session resource that exists, by tag, plus a

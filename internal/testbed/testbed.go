@@ -59,6 +59,19 @@ func Moto(t testing.TB) *Emulator {
 	return shared
 }
 
+// PrivateMoto starts a moto of the test's own, stopped when the test ends.
+// A long integration test on it can run in parallel with the tests sharing
+// Moto, whose resets would otherwise wipe its resources.
+func PrivateMoto(t testing.TB) *Emulator {
+	t.Helper()
+	m, err := emulator.StartFaithful(context.Background())
+	if err != nil {
+		t.Fatalf("moto: %v", err)
+	}
+	t.Cleanup(m.Stop)
+	return &Emulator{URL: m.URL, MotoURL: m.Moto.URL, moto: m}
+}
+
 // Main runs the tests, then stops moto if a test started it. Use it as
 // func TestMain(m *testing.M) { testbed.Main(m) }.
 func Main(m *testing.M) {
