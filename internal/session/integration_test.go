@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -37,7 +36,7 @@ type env struct {
 	stack *testbed.Stack
 	cfg   aws.Config
 	out   outputs.Outputs
-	log   *syncBuffer
+	log   *testbed.Buffer // every manager of one env writes here
 	sched *ecssim.Scheduler
 }
 
@@ -52,7 +51,7 @@ func newEnv(t testing.TB, emu *testbed.Emulator, project string) *env {
 		t.Fatal(err)
 	}
 	st.Apply(t, tf.Vars{"nlb_enabled": false})
-	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t), log: &syncBuffer{}}
+	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t), log: &testbed.Buffer{}}
 	if e.out.Project != project {
 		t.Fatalf("stack project %q, want %q", e.out.Project, project)
 	}
@@ -111,25 +110,6 @@ func (e *env) manager(t testing.TB, owner string) *Manager {
 		Owner: owner, Limits: testLimits, Poll: 100 * time.Millisecond,
 		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
 	})
-}
-
-// syncBuffer is the log every manager of one env writes to: several managers
-// (two concurrent opens, a crasher and its rescuer) share it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // leftovers lists every session resource that exists, by tag, plus a

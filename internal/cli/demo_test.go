@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jitsictl/jitsictl/internal/testbed"
+)
+
+// The README's first command, run as a user runs it (no AWS environment at
+// all): the whole session lifecycle on a local emulator, nothing left behind.
+func TestDemoRunsTheWholeLifecycle(t *testing.T) {
+	t.Parallel() // starts a moto of its own
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "jitsictl-demo-*"))
+	var stdout, stderr testbed.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	env := map[string]string{"HOME": os.Getenv("HOME"), "PATH": os.Getenv("PATH")}
+	code := Run(ctx, []string{"demo"}, Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Stderr: &stderr})
+	if code != ExitOK {
+		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"meeting URL https://", "configuration checks pass", "nothing left: no load balancer"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("demo log lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if !strings.Contains(stdout.String(), "state: closed") {
+		t.Errorf("demo did not end closed:\n%s", stdout.String())
+	}
+	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "jitsictl-demo-*"))
+	if len(after) > len(before) {
+		t.Errorf("demo left temporary folders: %v (before: %v)", after, before)
+	}
+}
