@@ -9,12 +9,20 @@ import (
 	"path/filepath"
 )
 
-//go:embed terraform/*.tf terraform/backend.hcl.example terraform/modules/jvb-nlb/*.tf
+//go:embed terraform/*.tf terraform/backend.hcl.example terraform/modules/jvb-nlb/*.tf jitsictl.yaml
 var stack embed.FS
 
-// WriteStack copies the embedded terraform/ tree into dir (dir/terraform/...).
+// WriteStack copies the embedded terraform/ tree into dir (dir/terraform/...),
+// with the shipped deploy stages beside it (dir/jitsictl.yaml).
 func WriteStack(dir string) (string, error) {
-	err := fs.WalkDir(stack, "terraform", func(p string, d fs.DirEntry, err error) error {
+	stages, err := stack.ReadFile("jitsictl.yaml")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "jitsictl.yaml"), stages, 0o644); err != nil {
+		return "", err
+	}
+	err = fs.WalkDir(stack, "terraform", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ func TestEmbeddedStackMatchesCheckout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []string
+	want := []string{"jitsictl.yaml"}
 	for _, pat := range []string{"terraform/*.tf", "terraform/modules/*/*.tf"} {
 		m, _ := filepath.Glob(pat)
 		want = append(want, m...)

@@ -24,7 +24,6 @@ import (
 	"github.com/jitsictl/jitsictl/internal/probe"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/sweep"
-	"github.com/jitsictl/jitsictl/internal/tf"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -100,7 +99,7 @@ func (a *App) demo(ctx context.Context) error {
 		},
 	}
 
-	if err := step("deploy the stack", func() error {
+	if err := step("deploy the stack in stages", func() error {
 		dir, err := jitsictl.WriteStack(work)
 		if err != nil {
 			return err
@@ -119,11 +118,17 @@ func (a *App) demo(ctx context.Context) error {
 		if _, err := awsx.S3(cfg, sub.Getenv).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 			return fmt.Errorf("create the state bucket: %w", err)
 		}
-		runner, _, err := sub.initialisedStack(ctx)
-		if err != nil {
-			return err
+		// The staged deploy a pull request would run: plan every stage,
+		// then apply exactly the reviewed plans, with the state backed up.
+		plans := filepath.Join(work, "deploy")
+		deploy := []string{"--dir", sub.Dir, "--backend-config", sub.BackendConfig, "--config", filepath.Join(work, "jitsictl.yaml"), "--out", plans}
+		if code := Run(ctx, append([]string{"deploy", "plan"}, deploy...), sub.Env); code != ExitOK {
+			return errors.New("deploy plan failed (see above)")
 		}
-		return runner.Apply(ctx, tf.Vars{"nlb_enabled": false}, nil)
+		if code := Run(ctx, append([]string{"deploy", "apply", "--reviewed", filepath.Join(plans, "reviewed.json")}, deploy...), sub.Env); code != ExitOK {
+			return errors.New("deploy apply failed (see above)")
+		}
+		return nil
 	}); err != nil {
 		return err
 	}

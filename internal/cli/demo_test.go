@@ -17,7 +17,7 @@ func TestDemoRunsTheWholeLifecycle(t *testing.T) {
 	t.Parallel() // starts a moto of its own
 	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "jitsictl-demo-*"))
 	var stdout, stderr testbed.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	env := map[string]string{"HOME": os.Getenv("HOME"), "PATH": os.Getenv("PATH")}
 	code := Run(ctx, []string{"demo"}, Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Stderr: &stderr})

@@ -160,3 +160,19 @@ func TestBackupSavesBothCopiesOnMoto(t *testing.T) {
 		t.Error("the first backup was overwritten")
 	}
 }
+
+func TestNoStateYet(t *testing.T) {
+	t.Parallel()
+	for doc, want := range map[string]bool{
+		"":                         true,
+		"  \n":                     true,
+		`{"version":4,"serial":0}`: true,
+		`{"version":4,"lineage":"x","resources":[]}`:     false,
+		`{"version":4,"resources":[{"type":"aws_vpc"}]}`: false,
+		`not json`: false,
+	} {
+		if got := noStateYet([]byte(doc)); got != want {
+			t.Errorf("noStateYet(%q) = %v, want %v", doc, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package stage
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -223,7 +224,7 @@ func (d *Deployer) Apply(ctx context.Context, reviewed map[string]string) (Apply
 	if d.Backup == nil {
 		return res, errors.New("no state backup configured: refusing to apply without one")
 	}
-	if len(bytes.TrimSpace(state)) == 0 {
+	if noStateYet(state) {
 		// A first deploy: Terraform has written no state yet, so there is nothing to lose.
 		d.Report.Infof("the stack has no state yet: nothing to back up")
 	} else {
@@ -382,4 +383,19 @@ func Within(reviewed, got plan.Summary) error {
 	}
 	sort.Strings(bad)
 	return fmt.Errorf("the re-plan differs from the reviewed plan:\n  %s", strings.Join(bad, "\n  "))
+}
+
+// noStateYet recognises what `terraform state pull` prints before any apply:
+// nothing at all, or (with the S3 backend) a document without a lineage and
+// without resources. A document with resources but no lineage is not this:
+// Backup.Save rejects it.
+func noStateYet(state []byte) bool {
+	if len(bytes.TrimSpace(state)) == 0 {
+		return true
+	}
+	var doc struct {
+		Lineage   string            `json:"lineage"`
+		Resources []json.RawMessage `json:"resources"`
+	}
+	return json.Unmarshal(state, &doc) == nil && doc.Lineage == "" && len(doc.Resources) == 0
 }
