@@ -66,7 +66,8 @@ func (a *App) demo(ctx context.Context) error {
 		return err
 	}
 	defer emu.Stop()
-	work, err := os.MkdirTemp("", "jitsictl-demo-")
+	// TMPDIR through the injected environment, so a test can watch the folder.
+	work, err := os.MkdirTemp(a.Getenv("TMPDIR"), "jitsictl-demo-")
 	if err != nil {
 		return err
 	}

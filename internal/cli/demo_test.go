@@ -15,11 +15,11 @@ import (
 // all): the whole session lifecycle on a local emulator, nothing left behind.
 func TestDemoRunsTheWholeLifecycle(t *testing.T) {
 	t.Parallel() // starts a moto of its own
-	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "jitsictl-demo-*"))
+	tmp := t.TempDir()
 	var stdout, stderr testbed.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	env := map[string]string{"HOME": os.Getenv("HOME"), "PATH": os.Getenv("PATH")}
+	env := map[string]string{"HOME": os.Getenv("HOME"), "PATH": os.Getenv("PATH"), "TMPDIR": tmp}
 	code := Run(ctx, []string{"demo"}, Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Stderr: &stderr})
 	if code != ExitOK {
 		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
@@ -32,8 +32,7 @@ func TestDemoRunsTheWholeLifecycle(t *testing.T) {
 	if !strings.Contains(stdout.String(), "state: closed") {
 		t.Errorf("demo did not end closed:\n%s", stdout.String())
 	}
-	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "jitsictl-demo-*"))
-	if len(after) > len(before) {
-		t.Errorf("demo left temporary folders: %v (before: %v)", after, before)
+	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
+		t.Errorf("demo left files in its temporary folder: %v", left)
 	}
 }
