@@ -126,24 +126,6 @@ func TestServiceTasksKeepsOnlyTheServiceGroup(t *testing.T) {
 	}
 }
 
-// progressLog records progress calls for assertions.
-type progressLog struct {
-	mu     sync.Mutex
-	states []string
-}
-
-func (p *progressLog) report(state string, _ time.Duration) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.states = append(p.states, state)
-}
-
-func (p *progressLog) all() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return strings.Join(p.states, "\n")
-}
-
 func TestWaitRunningAfterScaleUp(t *testing.T) {
 	e := setup(t, ecssim.FixtureOptions{HealthCheck: true})
 	ctx := context.Background()
@@ -151,12 +133,12 @@ func TestWaitRunningAfterScaleUp(t *testing.T) {
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
-	var p progressLog
-	ipTask, err := ecsx.WaitIP(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.report, ecsx.PollEvery(fast))
+	var p testbed.Progress
+	ipTask, err := ecsx.WaitIP(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.Report, ecsx.PollEvery(fast))
 	if err != nil {
 		t.Fatal(err)
 	}
-	running, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.report, ecsx.PollEvery(fast))
+	running, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.Report, ecsx.PollEvery(fast))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +149,7 @@ func TestWaitRunningAfterScaleUp(t *testing.T) {
 	if running.PrivateIP == "" || running.PrivateIP != ipTask.PrivateIP || running.Health != "HEALTHY" {
 		t.Errorf("running task = %+v", running)
 	}
-	log := p.all()
+	log := p.All()
 	if !strings.Contains(log, "no task yet (desired 1)") || !strings.Contains(log, "RUNNING, health HEALTHY, "+running.PrivateIP) {
 		t.Errorf("progress did not show the wait:\n%s", log)
 	}
@@ -307,15 +289,15 @@ func TestWaitStopped(t *testing.T) {
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 0); err != nil {
 		t.Fatal(err)
 	}
-	var p progressLog
-	if err := ecsx.WaitStopped(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.report, ecsx.PollEvery(fast)); err != nil {
+	var p testbed.Progress
+	if err := ecsx.WaitStopped(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.Report, ecsx.PollEvery(fast)); err != nil {
 		t.Fatal(err)
 	}
 	ev := sim.Events()
 	if len(ev) != 2 || ev[1].Action != "stop" || ev[1].TaskARN != task.ARN {
 		t.Fatalf("scheduler events %+v", ev)
 	}
-	if log := p.all(); !strings.Contains(log, "stopping: ") || !strings.HasSuffix(log, "all tasks stopped") {
+	if log := p.All(); !strings.Contains(log, "stopping: ") || !strings.HasSuffix(log, "all tasks stopped") {
 		t.Errorf("progress:\n%s", log)
 	}
 	// Idempotent: nothing left to stop.

@@ -178,23 +178,6 @@ func TestDeregisterAllConverges(t *testing.T) {
 	}
 }
 
-type progressLog struct {
-	mu     sync.Mutex
-	states []string
-}
-
-func (p *progressLog) report(state string, _ time.Duration) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.states = append(p.states, state)
-}
-
-func (p *progressLog) all() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return strings.Join(p.states, "\n")
-}
-
 func TestWaitHealthyOnMoto(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
@@ -202,11 +185,11 @@ func TestWaitHealthyOnMoto(t *testing.T) {
 	if _, err := targets.Sync(ctx, e.elb, groups, "10.0.1.5"); err != nil {
 		t.Fatal(err)
 	}
-	var p progressLog
-	if err := targets.WaitHealthy(ctx, e.elb, groups, "10.0.1.5", 10*time.Second, p.report, targets.PollEvery(fast)); err != nil {
+	var p testbed.Progress
+	if err := targets.WaitHealthy(ctx, e.elb, groups, "10.0.1.5", 10*time.Second, p.Report, targets.PollEvery(fast)); err != nil {
 		t.Fatal(err)
 	}
-	if log := p.all(); !strings.Contains(log, "jitsi-media: healthy; jitsi-web: healthy") {
+	if log := p.All(); !strings.Contains(log, "jitsi-media: healthy; jitsi-web: healthy") {
 		t.Errorf("progress:\n%s", log)
 	}
 	// An IP nobody registered fails at once, not at the limit.
@@ -271,11 +254,11 @@ func TestWaitHealthyReportsReasonsUntilHealthy(t *testing.T) {
 			health(types.TargetHealthStateEnumUnhealthy, types.TargetHealthReasonEnumFailedHealthChecks, "Health checks failed with these codes: [503]"),
 		},
 	}}
-	var p progressLog
-	if err := targets.WaitHealthy(ctx, api, groups, "10.0.1.5", 10*time.Second, p.report, targets.PollEvery(fast)); err != nil {
+	var p testbed.Progress
+	if err := targets.WaitHealthy(ctx, api, groups, "10.0.1.5", 10*time.Second, p.Report, targets.PollEvery(fast)); err != nil {
 		t.Fatal(err)
 	}
-	log := p.all()
+	log := p.All()
 	for _, want := range []string{
 		"jitsi-media: unused (Target.NotInUse: Target group is not configured to receive traffic from the load balancer)",
 		"jitsi-media: unhealthy (Target.FailedHealthChecks: Health checks failed with these codes: [503])",
