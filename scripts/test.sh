@@ -15,6 +15,10 @@ install=0
 need() { command -v "$1" >/dev/null 2>&1; }
 die() { echo "scripts/test.sh: $*" >&2; exit 1; }
 
+# go.mod's toolchain line names the patched Go release the tests build with;
+# this machine kind ships an older Go with GOTOOLCHAIN=local, so allow the
+# switch (the toolchain comes from the Go module proxy, like any module).
+export GOTOOLCHAIN=auto
 export PATH="$PATH:$(go env GOPATH)/bin"
 if [ "$install" = 1 ]; then
   missing=()
