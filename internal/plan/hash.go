@@ -47,13 +47,8 @@ func Hash(p *tfjson.Plan) string {
 	set.Resources = []normalChange{}
 	set.Outputs = []normalOutput{}
 	if p != nil {
-		secrets := secretStrings(p)
-		clean := func(v any) any {
-			if len(secrets) == 0 {
-				return v
-			}
-			return scrubTree(v, secrets)
-		}
+		sc := newScrubber(secretStrings(p))
+		clean := sc.scrubTree
 		for _, rc := range p.ResourceChanges {
 			if rc == nil || rc.Change == nil || (rc.Change.Actions.NoOp() && rc.Change.Importing == nil) {
 				continue

@@ -2,14 +2,9 @@ package plan
 
 import (
 	"sort"
-	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )
-
-// minSecretLen keeps trivially short "secrets" (empty strings, "0") from blanking out
-// unrelated values.
-const minSecretLen = 4
 
 // secretStrings collects every string the plan holds as a secret: leaves marked sensitive
 // in resource changes, drift and outputs, SSM SecureString values, and sensitive root
@@ -18,11 +13,7 @@ const minSecretLen = 4
 func secretStrings(p *tfjson.Plan) []string {
 	set := map[string]bool{}
 	addMarked := func(v, sensitive any) {
-		walkMarked(v, sensitive, func(s string) {
-			if len(s) >= minSecretLen {
-				set[s] = true
-			}
-		})
+		walkMarked(v, sensitive, func(s string) { set[s] = true })
 	}
 	addResource := func(rc *tfjson.ResourceChange) {
 		if rc == nil || rc.Change == nil {
@@ -108,45 +99,11 @@ func walkStrings(v any, fn func(string)) {
 	}
 }
 
-// scrub replaces a formatted value that contains any secret by the Sensitive marker.
-func scrub(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if strings.Contains(s, sec) {
-			return string(Sensitive)
-		}
-	}
-	return s
-}
-
-func scrubChanges(cs []ResourceChange, secrets []string) {
+func scrubChanges(cs []ResourceChange, sc *scrubber) {
 	for i := range cs {
 		for j := range cs[i].Attrs {
 			a := &cs[i].Attrs[j]
-			a.Before, a.After = scrub(a.Before, secrets), scrub(a.After, secrets)
+			a.Before, a.After = sc.scrub(a.Before), sc.scrub(a.After)
 		}
 	}
-}
-
-// scrubTree returns v with every string containing a secret replaced by Sensitive.
-func scrubTree(v any, secrets []string) any {
-	switch t := v.(type) {
-	case string:
-		if scrub(t, secrets) != t {
-			return Sensitive
-		}
-		return t
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, val := range t {
-			out[k] = scrubTree(val, secrets)
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, val := range t {
-			out[i] = scrubTree(val, secrets)
-		}
-		return out
-	}
-	return v
 }

@@ -184,11 +184,12 @@ func Summarize(p *tfjson.Plan) Summary {
 		})
 	}
 	if secrets := secretStrings(p); len(secrets) > 0 {
-		scrubChanges(s.Changes, secrets)
-		scrubChanges(s.Drift, secrets)
+		sc := newScrubber(secrets)
+		scrubChanges(s.Changes, sc)
+		scrubChanges(s.Drift, sc)
 		for i := range s.Outputs {
-			s.Outputs[i].Before = scrub(s.Outputs[i].Before, secrets)
-			s.Outputs[i].After = scrub(s.Outputs[i].After, secrets)
+			s.Outputs[i].Before = sc.scrub(s.Outputs[i].Before)
+			s.Outputs[i].After = sc.scrub(s.Outputs[i].After)
 		}
 	}
 	byAddr := func(cs []ResourceChange) {

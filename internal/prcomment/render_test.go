@@ -93,6 +93,10 @@ func goldenCases(t testing.TB) map[string]Comment {
 			RunURL:  runURL,
 			HeadSHA: "0123456789abcdef0123456789abcdef01234567",
 		},
+		"secrets": {
+			Stages: []StageResult{stage(t, "1", "secrets.json", allActions, nil)},
+			RunURL: runURL,
+		},
 		"planerror": {
 			Stages: []StageResult{
 				stage(t, "1", "creates.json", allActions, nil),
@@ -142,11 +146,57 @@ func checkWellFormed(t *testing.T, body string, limit int) {
 	if o, c := strings.Count(body, "<details>"), strings.Count(body, "</details>"); o != c {
 		t.Errorf("unbalanced <details>: %d open, %d close", o, c)
 	}
-	for _, s := range []string{"FIXTURE-SECRET-9f8e7d6c", "FIXTURE-SSM-SECRET-phase1", "FIXTURE-SSM-SECRET-phase2"} {
+	for _, s := range append([]string{"FIXTURE-SECRET-9f8e7d6c", "FIXTURE-SSM-SECRET-phase1", "FIXTURE-SSM-SECRET-phase2"}, secretCopies(t)...) {
 		if strings.Contains(body, s) {
 			t.Errorf("rendered body leaks secret %q", s)
 		}
 	}
+}
+
+// secretCopies lists what secrets.json must never show, read from the fixture itself: the
+// sensitive variables' values, every unmarked value that copies one (attributes of
+// terraform_data.copied and outputs, other than the notes), each as raw text and as it
+// reads once and twice JSON-escaped, and each line of the PEM key.
+func secretCopies(t testing.TB) []string {
+	t.Helper()
+	p := loadPlan(t, "secrets.json")
+	var vals []string
+	for _, name := range []string{"tls_key", "db_password", "api_token"} {
+		vals = append(vals, p.Variables[name].Value.(string))
+	}
+	for _, l := range strings.Split(vals[0], "\n") {
+		if len(l) >= 16 && !strings.HasPrefix(l, "-----") {
+			vals = append(vals, l)
+		}
+	}
+	for _, rc := range p.ResourceChanges {
+		if rc.Address != "terraform_data.copied" {
+			continue
+		}
+		for _, side := range []any{rc.Change.Before, rc.Change.After} {
+			for k, v := range side.(map[string]any)["input"].(map[string]any) {
+				if k != "note" {
+					vals = append(vals, v.(string))
+				}
+			}
+		}
+	}
+	for name, oc := range p.OutputChanges {
+		for _, v := range []any{oc.Before, oc.After} {
+			if s, ok := v.(string); ok && name != "note" {
+				vals = append(vals, s)
+			}
+		}
+	}
+	if len(vals) < 20 {
+		t.Fatalf("secrets.json holds only %d secret values; regenerate it (testdata/plans/generate.sh secrets)", len(vals))
+	}
+	var out []string
+	for _, v := range vals {
+		once := strings.Trim(plan.FormatValue(v), `"`)
+		out = append(out, v, once, strings.Trim(plan.FormatValue(once), `"`))
+	}
+	return out
 }
 
 func TestHeadlines(t *testing.T) {
@@ -169,12 +219,12 @@ func TestHeadlines(t *testing.T) {
 
 func TestSecretsNeverRendered(t *testing.T) {
 	t.Parallel()
-	for _, f := range []string{"creates.json", "drift.json"} {
+	for _, f := range []string{"creates.json", "drift.json", "secrets.json"} {
 		raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "plans", f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(string(raw), "FIXTURE-S") {
+		if !strings.Contains(string(raw), "FIXTURE-") {
 			t.Fatalf("%s has no planted secret; the test would prove nothing", f)
 		}
 		body := Render(Comment{Stages: []StageResult{stage(t, "1", f, allActions, nil)}})

@@ -107,6 +107,7 @@ sel creates && run creates no creates
 if sel replacedelete; then run replacedelete yes replacedelete; rerun replacedelete; fi
 sel outputsonly && run outputsonly yes outputsonly
 sel forget && run forget yes forget
+sel secrets && run secrets yes secrets
 if sel drift; then start_moto; run drift yes drift -- drift_outside_terraform; fi
 if sel large; then
   run large yes large-2000 -var n=2000
