@@ -187,6 +187,7 @@ func (r *Runner) Version() *version.Version { return r.version }
 // skips the backend (-backend=false): enough for validate, and for configurations without
 // a backend block, whose local state needs no initialisation.
 func (r *Runner) Init(ctx context.Context, backendConfigFile string) error {
+	defer r.guardGroup(ctx)()
 	opts := []tfexec.InitOption{tfexec.Upgrade(false)}
 	if backendConfigFile != "" {
 		opts = append(opts, tfexec.BackendConfig(backendConfigFile), tfexec.Reconfigure(true))
@@ -202,6 +203,7 @@ func (r *Runner) Init(ctx context.Context, backendConfigFile string) error {
 // Plan runs terraform plan and reports whether it has changes. outFile may be "" to not
 // save the plan. targets are resource addresses for -target (normally none).
 func (r *Runner) Plan(ctx context.Context, vars Vars, targets []string, outFile string) (bool, error) {
+	defer r.guardGroup(ctx)()
 	var opts []tfexec.PlanOption
 	vs, err := r.baseVars.merge(vars).args()
 	if err != nil {
@@ -237,6 +239,7 @@ func (r *Runner) ShowPlan(ctx context.Context, file string) (*tfjson.Plan, error
 
 // Apply runs terraform apply -auto-approve with vars and optional targets.
 func (r *Runner) Apply(ctx context.Context, vars Vars, targets []string) error {
+	defer r.guardGroup(ctx)()
 	var opts []tfexec.ApplyOption
 	vs, err := r.baseVars.merge(vars).args()
 	if err != nil {
@@ -256,6 +259,7 @@ func (r *Runner) Apply(ctx context.Context, vars Vars, targets []string) error {
 
 // ApplyPlan applies a saved plan file exactly (terraform refuses a stale one).
 func (r *Runner) ApplyPlan(ctx context.Context, file string) error {
+	defer r.guardGroup(ctx)()
 	if err := r.tf.Apply(ctx, tfexec.DirOrPlan(file)); err != nil {
 		return fmt.Errorf("terraform apply %s: %w", file, err)
 	}
