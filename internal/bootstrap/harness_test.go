@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/jitsictl/jitsictl/internal/emulator"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -72,8 +72,7 @@ type applied struct {
 // stays in the copy) and returns the outputs. Terraform's log is printed on failure.
 func applyBootstrap(t *testing.T) *applied {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
+	ctx := testbed.Context(t)
 	m, err := emulator.Start(ctx)
 	if err != nil {
 		t.Fatal(err)

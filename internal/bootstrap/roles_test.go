@@ -1,12 +1,11 @@
 package bootstrap
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jitsictl/jitsictl/internal/emulator"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -36,8 +35,7 @@ func TestDocumentDecoding(t *testing.T) {
 // (a closed port costs 30 s of retries per plan).
 func TestVariableValidation(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testbed.Context(t)
 	m, err := emulator.Start(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package bootstrap
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,7 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
 // moto evaluates identity policies only by action for most services (it hands every
@@ -71,9 +71,7 @@ func simulate(t *testing.T, cases []simCase) map[string]simVerdict {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "simulate.mjs")
+	cmd := testbed.Command(t, testbed.Context(t), "node", "simulate.mjs")
 	cmd.Dir = simDir
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer

@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -98,8 +98,7 @@ func after(t *testing.T, rcs map[string]*tfjson.ResourceChange, addr, attr strin
 // exactly the ones the session and deploy roles may change, and the secrets it plans are
 // the ones plan and session may not write. This catches a rename on either side.
 func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := testbed.Context(t)
 	rcs := planStack(t, ctx, a)
 
 	const hex = "/0123456789abcdef"

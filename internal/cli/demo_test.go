@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jitsictl/jitsictl/internal/testbed"
 )
@@ -17,8 +15,7 @@ func TestDemoRunsTheWholeLifecycle(t *testing.T) {
 	t.Parallel() // starts a moto of its own
 	tmp := t.TempDir()
 	var stdout, stderr testbed.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
+	ctx := testbed.Context(t)
 	env := map[string]string{"HOME": os.Getenv("HOME"), "PATH": os.Getenv("PATH"), "TMPDIR": tmp}
 	code := Run(ctx, []string{"demo"}, Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Stderr: &stderr})
 	if code != ExitOK {

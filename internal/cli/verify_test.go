@@ -136,9 +136,7 @@ func (l *liveStack) jitsictl(t *testing.T, env map[string]string, actions bool, 
 		vars[k] = v
 	}
 	var stdout, stderr bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	r := cliRun{code: Run(ctx, args, Env{Getenv: func(k string) string { return vars[k] }, Stdout: &stdout, Stderr: &stderr})}
+	r := cliRun{code: Run(testbed.Context(t), args, Env{Getenv: func(k string) string { return vars[k] }, Stdout: &stdout, Stderr: &stderr})}
 	r.stdout, r.stderr = stdout.String(), stderr.String()
 	if actions {
 		raw, _ := os.ReadFile(outFile)

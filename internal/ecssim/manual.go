@@ -17,7 +17,7 @@ func SetManualTasks(t testing.TB, url string) {
 }
 
 func setManualTasks(url string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // one call; bounds a hung moto
 	defer cancel()
 	return emulator.ManualECSTasks(ctx, url)
 }

@@ -47,7 +47,7 @@ func scale(t *testing.T, c *ecs.Client, f ecssim.Fixture, n int32) {
 
 func waitEvents(t *testing.T, s *ecssim.Scheduler, n int) []ecssim.Event {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(5 * time.Minute) // an outer bound for a loaded machine
 	for time.Now().Before(deadline) {
 		if ev := s.Events(); len(ev) >= n {
 			return ev

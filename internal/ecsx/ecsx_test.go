@@ -22,6 +22,14 @@ func TestMain(m *testing.M) { testbed.Main(m) }
 
 const fast = 20 * time.Millisecond
 
+// Wait limits. A wait meant to succeed gets minutes: it returns as soon as its condition
+// holds, and a loaded machine must not fail it. A wait meant to time out gets timesOut:
+// long enough for its first look at moto on a loaded machine, so its error names a state.
+const (
+	patient  = 5 * time.Minute
+	timesOut = 10 * time.Second
+)
+
 type env struct {
 	cfg aws.Config
 	ecs *ecs.Client
@@ -38,11 +46,18 @@ func setup(t *testing.T, o ecssim.FixtureOptions) env {
 	return env{cfg: cfg, ecs: ecs.NewFromConfig(cfg), f: ecssim.NewFixture(t, cfg, o)}
 }
 
-// counting passes every call to moto and counts UpdateService calls.
+// counting passes every call to moto and counts UpdateService and DescribeServices calls.
 type counting struct {
 	*ecs.Client
-	mu      sync.Mutex
-	updates int
+	mu             sync.Mutex
+	updates, looks int
+}
+
+func (c *counting) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, o ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
+	c.mu.Lock()
+	c.looks++
+	c.mu.Unlock()
+	return c.Client.DescribeServices(ctx, in, o...)
 }
 
 func (c *counting) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, o ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
@@ -134,11 +149,11 @@ func TestWaitRunningAfterScaleUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p testbed.Progress
-	ipTask, err := ecsx.WaitIP(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.Report, ecsx.PollEvery(fast))
+	ipTask, err := ecsx.WaitIP(ctx, e.ecs, e.f.Cluster, e.f.Service, patient, p.Report, ecsx.PollEvery(fast))
 	if err != nil {
 		t.Fatal(err)
 	}
-	running, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.Report, ecsx.PollEvery(fast))
+	running, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, patient, p.Report, ecsx.PollEvery(fast))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,21 +202,21 @@ func TestWaitIPWhilePendingAndRunningTimesOutWithState(t *testing.T) {
 	if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
-	task, err := ecsx.WaitIP(ctx, api, e.f.Cluster, e.f.Service, 10*time.Second, nil, ecsx.PollEvery(fast))
+	task, err := ecsx.WaitIP(ctx, api, e.f.Cluster, e.f.Service, patient, nil, ecsx.PollEvery(fast))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if task.LastStatus != "PENDING" || task.PrivateIP == "" {
 		t.Fatalf("WaitIP = %+v, want a PENDING task with an IP", task)
 	}
-	_, err = ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 2*time.Second, nil, ecsx.PollEvery(fast))
+	_, err = ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, timesOut, nil, ecsx.PollEvery(fast))
 	if err == nil || !strings.Contains(err.Error(), "still not running after") || !strings.Contains(err.Error(), "PENDING, "+task.PrivateIP) {
 		t.Fatalf("WaitRunning on a pending task: %v", err)
 	}
 	api.mu.Lock()
 	api.released = true
 	api.mu.Unlock()
-	if _, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 5*time.Second, nil, ecsx.PollEvery(fast)); err != nil {
+	if _, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, patient, nil, ecsx.PollEvery(fast)); err != nil {
 		t.Fatalf("after the images were pulled: %v", err)
 	}
 }
@@ -214,7 +229,7 @@ func TestWaitRunningReportsWhyTheTaskStopped(t *testing.T) {
 	if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
-	task, err := ecsx.WaitIP(ctx, api, e.f.Cluster, e.f.Service, 10*time.Second, nil, ecsx.PollEvery(fast))
+	task, err := ecsx.WaitIP(ctx, api, e.f.Cluster, e.f.Service, patient, nil, ecsx.PollEvery(fast))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +242,7 @@ func TestWaitRunningReportsWhyTheTaskStopped(t *testing.T) {
 		}
 	}
 	go func() {
-		_, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 10*time.Second, alive, ecsx.PollEvery(fast))
+		_, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, patient, alive, ecsx.PollEvery(fast))
 		done <- err
 	}()
 	<-seen // the wait has seen the task alive
@@ -243,13 +258,14 @@ func TestWaitRunningReportsWhyTheTaskStopped(t *testing.T) {
 
 func TestWaitRunningFailsFastAtDesiredZero(t *testing.T) {
 	e := setup(t, ecssim.FixtureOptions{})
-	start := time.Now()
-	_, err := ecsx.WaitRunning(context.Background(), e.ecs, e.f.Cluster, e.f.Service, time.Minute, nil, ecsx.PollEvery(fast))
+	api := &counting{Client: e.ecs}
+	_, err := ecsx.WaitRunning(context.Background(), api, e.f.Cluster, e.f.Service, patient, nil, ecsx.PollEvery(fast))
 	if err == nil || !strings.Contains(err.Error(), "scaled to 0") {
 		t.Fatalf("WaitRunning at desired 0: %v", err)
 	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("took %v; a wait that cannot succeed must fail at once", time.Since(start))
+	// A wait that cannot succeed fails at its first look, not at the limit.
+	if api.looks != 1 {
+		t.Errorf("looked %d times; a wait that cannot succeed must fail at once", api.looks)
 	}
 }
 
@@ -259,7 +275,7 @@ func TestWaitRunningTimesOutWithoutScheduler(t *testing.T) {
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
-	_, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, 2*time.Second, nil, ecsx.PollEvery(fast))
+	_, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, timesOut, nil, ecsx.PollEvery(fast))
 	if err == nil || !strings.Contains(err.Error(), "no task yet (desired 1)") {
 		t.Fatalf("WaitRunning with nobody starting tasks: %v", err)
 	}
@@ -278,7 +294,7 @@ func TestWaitStopped(t *testing.T) {
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
-	task, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, nil, ecsx.PollEvery(fast))
+	task, err := ecsx.WaitRunning(ctx, e.ecs, e.f.Cluster, e.f.Service, patient, nil, ecsx.PollEvery(fast))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +306,7 @@ func TestWaitStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p testbed.Progress
-	if err := ecsx.WaitStopped(ctx, e.ecs, e.f.Cluster, e.f.Service, 10*time.Second, p.Report, ecsx.PollEvery(fast)); err != nil {
+	if err := ecsx.WaitStopped(ctx, e.ecs, e.f.Cluster, e.f.Service, patient, p.Report, ecsx.PollEvery(fast)); err != nil {
 		t.Fatal(err)
 	}
 	ev := sim.Events()
@@ -301,7 +317,7 @@ func TestWaitStopped(t *testing.T) {
 		t.Errorf("progress:\n%s", log)
 	}
 	// Idempotent: nothing left to stop.
-	if err := ecsx.WaitStopped(ctx, e.ecs, e.f.Cluster, e.f.Service, time.Second, nil, ecsx.PollEvery(fast)); err != nil {
+	if err := ecsx.WaitStopped(ctx, e.ecs, e.f.Cluster, e.f.Service, patient, nil, ecsx.PollEvery(fast)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -332,7 +348,11 @@ func TestWaitRunningNeedsHealthyOnlyWithHealthChecks(t *testing.T) {
 			if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
 				t.Fatal(err)
 			}
-			task, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, 2*time.Second, nil, ecsx.PollEvery(fast))
+			limit := patient
+			if checks {
+				limit = timesOut // health UNKNOWN never passes
+			}
+			task, err := ecsx.WaitRunning(ctx, api, e.f.Cluster, e.f.Service, limit, nil, ecsx.PollEvery(fast))
 			if checks {
 				if err == nil || !strings.Contains(err.Error(), "RUNNING, health UNKNOWN") {
 					t.Fatalf("WaitRunning with health checks still starting: %+v, %v", task, err)

@@ -77,11 +77,12 @@ func runOne(ctx context.Context, c Check) (res Result) {
 		return r
 	case <-cctx.Done():
 		// Give a well-behaved probe a moment to report its own, more precise
-		// reason for the timeout before falling back to a generic one.
+		// reason for the timeout before falling back to a generic one; a second,
+		// so a busy machine's scheduling delay does not lose that reason.
 		select {
 		case r := <-done:
 			return r
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(time.Second):
 		}
 		if ctx.Err() != nil {
 			return Result{Status: Fail, Reason: "run cancelled: " + context.Cause(ctx).Error()}

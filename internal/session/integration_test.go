@@ -97,7 +97,9 @@ func (s stackEdge) Apply(ctx context.Context, nlb bool, targets []string) error 
 }
 func (s stackEdge) Outputs(ctx context.Context) (outputs.Outputs, error) { return s.r.Outputs(ctx) }
 
-var testLimits = Limits{NLB: 3 * time.Minute, Task: time.Minute, Targets: time.Minute, Stop: time.Minute, Lease: 3 * time.Second}
+// testLimits bound waits that succeed as soon as their condition holds: generous, so a
+// loaded machine does not fail them. The lease is short on purpose (takeover tests).
+var testLimits = Limits{NLB: 15 * time.Minute, Task: 10 * time.Minute, Targets: 10 * time.Minute, Stop: 10 * time.Minute, Lease: 3 * time.Second}
 
 func (e *env) manager(t testing.TB, owner string) *Manager {
 	t.Helper()

@@ -3,7 +3,6 @@ package workflows
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -257,9 +256,7 @@ func (r *runner) run(t *testing.T, event, workflow string, args ...string) actRu
 	}
 	argv = append(argv, args...)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, r.act, argv...)
+	cmd := testbed.Command(t, testbed.Context(t), r.act, argv...)
 	cmd.Dir = r.ws
 	cmd.Env = r.env
 	var buf bytes.Buffer

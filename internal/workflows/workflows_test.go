@@ -274,9 +274,7 @@ func (b *bed) openExpired(t *testing.T) {
 		env[k] = os.Getenv(k)
 	}
 	var stdout, stderr bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if code := cli.Run(ctx, []string{"session", "open", "--dir", b.st.Dir, "--hours", "1"},
+	if code := cli.Run(testbed.Context(t), []string{"session", "open", "--dir", b.st.Dir, "--hours", "1"},
 		cli.Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Stderr: &stderr}); code != 0 {
 		t.Fatalf("jitsictl session open: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
