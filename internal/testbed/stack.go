@@ -41,7 +41,7 @@ func NewStack(t testing.TB, e *Emulator) *Stack {
 	dir := CopyStack(t)
 
 	s := &Stack{Dir: dir, Bucket: "tfstate-" + randomSuffix(), Key: "jitsi/terraform.tfstate", Emulator: e}
-	ctx := context.Background()
+	ctx := Context(t)
 	if _, err := s3.NewFromConfig(e.AWSConfig(t)).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(s.Bucket)}); err != nil {
 		t.Fatalf("create state bucket in moto: %v", err)
 	}
@@ -76,7 +76,7 @@ func NewStack(t testing.TB, e *Emulator) *Stack {
 // Apply runs terraform apply with vars (nlb_enabled etc.) and fails the test on error.
 func (s *Stack) Apply(t testing.TB, vars tf.Vars) {
 	t.Helper()
-	if err := s.Runner.Apply(context.Background(), vars, nil); err != nil {
+	if err := s.Runner.Apply(Context(t), vars, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -84,7 +84,7 @@ func (s *Stack) Apply(t testing.TB, vars tf.Vars) {
 // Plan runs terraform plan with vars and reports whether it has changes.
 func (s *Stack) Plan(t testing.TB, vars tf.Vars) bool {
 	t.Helper()
-	changed, err := s.Runner.Plan(context.Background(), vars, nil, "")
+	changed, err := s.Runner.Plan(Context(t), vars, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func (s *Stack) Plan(t testing.TB, vars tf.Vars) bool {
 // Outputs reads the stack's outputs.
 func (s *Stack) Outputs(t testing.TB) Outputs {
 	t.Helper()
-	o, err := s.Runner.Outputs(context.Background())
+	o, err := s.Runner.Outputs(Context(t))
 	if err != nil {
 		t.Fatal(err)
 	}
