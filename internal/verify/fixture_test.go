@@ -126,8 +126,10 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	return f
 }
 
+// depsFromConfig bounds each check by minutes: the checks pass or fail on what they see,
+// and none of these tests wants one cut short by a loaded machine.
 func depsFromConfig(cfg aws.Config) Deps {
-	return Deps{SSM: ssm.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), EC2: ec2.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg), CheckTimeout: 10 * time.Second}
+	return Deps{SSM: ssm.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), EC2: ec2.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg), CheckTimeout: 2 * time.Minute}
 }
 
 func (f *fixture) authorize(t testing.TB, sg, proto string, port int32, cidr string) {
