@@ -76,6 +76,7 @@ func TestSessions(t *testing.T) {
 		{"s-life", testOpenStatusExtendClose},
 		{"s-conc", testConcurrentOpensGiveOneSession},
 		{"s-reap", testReap},
+		{"s-guard", testGuardEndsSession},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.project, func(t *testing.T) {
