@@ -197,7 +197,9 @@ func TestSessionGuardRolePolicy(t *testing.T) {
 		}})
 		want[id] = allow
 	}
-	trust("trust: scheduler, this group", "scheduler.amazonaws.com", testAccount, guardSchedule, true)
+	trust("trust: scheduler, this group", "scheduler.amazonaws.com", testAccount, guardGroup, true)
+	trust("trust: scheduler, a schedule of this group", "scheduler.amazonaws.com", testAccount, guardSchedule, true)
+	trust("trust: scheduler, a group named like it", "scheduler.amazonaws.com", testAccount, guardGroup+"-2", false)
 	trust("trust: scheduler, another group", "scheduler.amazonaws.com", testAccount, arnPrefix("scheduler")+"schedule/default/x", false)
 	trust("trust: scheduler, another account", "scheduler.amazonaws.com", "999999999999", "arn:aws:scheduler:"+testRegion+":999999999999:schedule/"+guardName+"/x", false)
 	trust("trust: another service", "lambda.amazonaws.com", testAccount, guardSchedule, false)

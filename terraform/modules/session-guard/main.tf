@@ -18,8 +18,9 @@ resource "aws_scheduler_schedule_group" "this" {
   name = local.group
 }
 
-# Only EventBridge Scheduler, on behalf of this account's schedules in this group, may
-# assume the role (the confused-deputy conditions AWS recommends).
+# Only EventBridge Scheduler, on behalf of this account's schedule group, may assume the
+# role (the confused-deputy conditions AWS recommends). Scheduler's documentation gives the
+# group's ARN as aws:SourceArn; the group's schedules' ARNs are accepted as well.
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -35,7 +36,10 @@ data "aws_iam_policy_document" "assume" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["${local.arn}:scheduler:${local.region}:${local.account}:schedule/${local.group}/*"]
+      values = [
+        "${local.arn}:scheduler:${local.region}:${local.account}:schedule-group/${local.group}",
+        "${local.arn}:scheduler:${local.region}:${local.account}:schedule/${local.group}/*",
+      ]
     }
   }
 }
