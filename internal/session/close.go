@@ -100,9 +100,9 @@ func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) err
 		}
 		return err
 	})
-	if len(errs) == 0 {
+	if len(errs) == 0 && m.Guard != nil {
 		// Only once nothing is left: a guard outliving a failed close still ends it.
-		run("disarm guard", m.disarmGuard)
+		run("disarm guard", m.Guard.Disarm)
 	}
 	if err := errors.Join(errs...); err != nil {
 		if errors.Is(err, errCrash) {

@@ -22,6 +22,12 @@ func (m *Manager) Extend(ctx context.Context, hours int) (Record, error) {
 		if v.State != StateOpen {
 			return Record{}, fmt.Errorf("no open session to extend (state %s): open one with `jitsictl session open`", v.State)
 		}
+		if why, ended, err := m.guardEnded(ctx, v.Record); err != nil || ended {
+			if err == nil {
+				err = fmt.Errorf("%s: nothing to extend; `jitsictl session open` starts a new session (and closes the record first)", why)
+			}
+			return Record{}, err
+		}
 		base := v.ExpiresAt
 		if base.Before(now) {
 			base = now

@@ -73,14 +73,6 @@ func (m *Manager) armFor(ctx context.Context, nlbArn string, expires time.Time) 
 	return m.Guard.Arm(ctx, guard.Session{ExpiresAt: expires, NLBArn: nlbArn, AllocationIDs: out.EIPAllocationIDs})
 }
 
-// disarmGuard is the last step of a close that removed everything.
-func (m *Manager) disarmGuard(ctx context.Context) error {
-	if m.Guard == nil {
-		return nil
-	}
-	return m.Guard.Disarm(ctx)
-}
-
 // guardEnded tells whether an open record describes a session whose load
 // balancer is gone: the guard fired (or someone deleted it), and the record
 // and the Terraform state still have to follow. It says which, for the user.

@@ -161,13 +161,25 @@ func decodeInput(t *testing.T, input string, into any) {
 
 // testGuardEndsSession: open arms the guard, extend moves it; the guard's
 // calls, performed as Scheduler would, end the session on the AWS side; then
-// status and close converge the record and the Terraform state, and a later
-// open and close arm and remove a fresh guard.
+// status and close converge the record and the Terraform state. A second
+// session's guard fires too: extend refuses, reap converges. (A normal close
+// removing the schedules is checked in testOpenStatusExtendClose.)
 func testGuardEndsSession(t *testing.T, e *env) {
 	ctx := context.Background()
 	if e.out.SessionGuardGroup == "" || !strings.HasPrefix(e.out.SessionGuardRoleARN, "arn:aws:iam::") {
 		t.Fatalf("stack outputs lack the guard: group %q, role %q", e.out.SessionGuardGroup, e.out.SessionGuardRoleARN)
 	}
+	var phases []string
+	mark := time.Now()
+	phase := func(name string) {
+		phases = append(phases, fmt.Sprintf("%s %s", name, time.Since(mark).Round(time.Second)))
+		mark = time.Now()
+	}
+	defer func() {
+		if t.Failed() {
+			t.Logf("phases: %s", strings.Join(phases, ", "))
+		}
+	}()
 	m := e.manager(t, "alice")
 	rec, err := m.Open(ctx, OpenOptions{Hours: 2, OpenedBy: "alice"})
 	if err != nil {
@@ -185,6 +197,7 @@ func testGuardEndsSession(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	e.assertArmed(t, ext)
+	phase("open+extend")
 
 	// The session's expiry and grace pass with no workflow running: the
 	// guard's schedules fire in their order.
@@ -204,6 +217,7 @@ func testGuardEndsSession(t *testing.T, e *env) {
 	}
 	t.Logf("after the guard fired, left for the close: %s", inv)
 
+	phase("fire")
 	later := e.manager(t, "scheduled-reaper")
 	afterGrace := ext.ExpiresAt.Add(guard.DefaultGrace + guard.DefaultReleaseAfter + time.Minute)
 	later.Now = func() time.Time { return afterGrace }
@@ -220,11 +234,14 @@ func testGuardEndsSession(t *testing.T, e *env) {
 	if left := e.leftovers(t); left != "" {
 		t.Fatalf("after status and close, still billing: %s", left)
 	}
+	phase("status+close")
 	if changed := e.stack.Plan(t, tf.Vars{"nlb_enabled": false}); changed {
 		t.Fatal("a second terraform plan after converging has changes: the state did not converge")
 	}
+	phase("plan")
 
-	// The next session gets a guard of its own, and its close removes it.
+	// The next session gets a guard of its own. When that one fires too,
+	// extend refuses and the scheduled reap recognises and converges it.
 	rec2, err := m.Open(ctx, OpenOptions{Hours: 1, OpenedBy: "alice"})
 	if err != nil {
 		t.Fatal(err)
@@ -233,14 +250,24 @@ func testGuardEndsSession(t *testing.T, e *env) {
 		t.Fatalf("the second session reuses the first one's NLB %s", rec.NLBArn)
 	}
 	e.assertArmed(t, rec2)
-	if _, err := m.Close(ctx, CloseOptions{Reason: "test"}); err != nil {
-		t.Fatal(err)
+	phase("open")
+	for _, n := range scheduleNames {
+		e.fire(t, n)
 	}
-	if left := e.readSchedules(t); len(left) != 0 {
-		t.Fatalf("close left schedules: %v", left)
+	reaper := e.manager(t, "scheduled-reaper")
+	reaper.Now = func() time.Time {
+		return rec2.ExpiresAt.Add(guard.DefaultGrace + guard.DefaultReleaseAfter + time.Minute)
 	}
+	if _, err := reaper.Extend(ctx, 1); err == nil || !strings.Contains(err.Error(), "session guard ended") {
+		t.Fatalf("extend of a session the guard ended: %v, want a refusal that says so", err)
+	}
+	res, err := reaper.Reap(ctx, ReapOptions{IdleAfter: 30 * time.Minute})
+	if err != nil || res.Action != "closed-guard" {
+		t.Fatalf("reap after the guard fired: %+v, %v; want closed-guard", res, err)
+	}
+	phase("fire+reap")
 	if left := e.leftovers(t); left != "" {
-		t.Fatalf("after close, still billing: %s", left)
+		t.Fatalf("after reap, still billing: %s", left)
 	}
-	fmt.Fprintln(e.log, "guard scenario done")
+	t.Logf("phases: %s", strings.Join(phases, ", "))
 }
