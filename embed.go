@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 )
 
-//go:embed terraform/*.tf terraform/backend.hcl.example terraform/modules/jvb-nlb/*.tf jitsictl.yaml
+//go:embed terraform/*.tf terraform/backend.hcl.example terraform/modules/*/*.tf jitsictl.yaml
 var stack embed.FS
 
 // WriteStack copies the embedded terraform/ tree into dir (dir/terraform/...),

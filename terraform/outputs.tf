@@ -102,3 +102,11 @@ output "meeting_url" {
 output "container_ports" {
   value = local.ports
 }
+
+output "session_guard_group" {
+  value = module.session_guard.group_name
+}
+
+output "session_guard_role_arn" {
+  value = module.session_guard.role_arn
+}

@@ -23,3 +23,12 @@ module "jvb_nlb" {
     web_https  = local.ports.web_https
   }
 }
+
+# Always present (it costs nothing idle): the schedules a session creates end it on the
+# AWS side if nothing else does (see modules/session-guard).
+module "session_guard" {
+  source = "./modules/session-guard"
+
+  name        = var.project
+  service_arn = aws_ecs_service.jitsi.id
+}

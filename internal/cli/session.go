@@ -134,6 +134,12 @@ func newSessionStatus(a *App) *cobra.Command {
 			if st.TimeLeft != "" {
 				a.Reporter.Output("time-left", st.TimeLeft)
 			}
+			if st.GuardFiresAt != "" {
+				a.Reporter.Output("guard-fires-at", st.GuardFiresAt)
+			}
+			if st.Ended != "" {
+				a.Reporter.Output("ended", st.Ended)
+			}
 			if st.LastError != "" {
 				a.Reporter.Warnf("last error: %s", st.LastError)
 			}

@@ -35,6 +35,9 @@ type Outputs struct {
 	DomainName                string            `json:"domain_name"`
 	MeetingURL                string            `json:"meeting_url"`
 	ContainerPorts            map[string]int    `json:"container_ports"`
+	// The AWS-side session guard (terraform/modules/session-guard).
+	SessionGuardGroup   string `json:"session_guard_group"`
+	SessionGuardRoleARN string `json:"session_guard_role_arn"`
 }
 
 // Parse decodes `terraform output -json` values (name -> raw value). Null

@@ -8,8 +8,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/guard"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/sweep"
@@ -66,8 +68,15 @@ func NewAWS(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r rep
 	if w.Limits == (Limits{}) {
 		w.Limits = DefaultLimits
 	}
+	var g Guard
+	if out.SessionGuardGroup != "" {
+		g = guard.Guard{API: scheduler.NewFromConfig(cfg), Stack: guard.Stack{
+			Group: out.SessionGuardGroup, RoleARN: out.SessionGuardRoleARN,
+			Cluster: out.ClusterName, Service: out.ServiceName, Addresses: len(out.SubnetIDs),
+		}}
+	}
 	sweeper := TagSweeper{APIs: sweep.APIs{ELB: elb, EC2: ec2.NewFromConfig(cfg)}, Project: out.Project, Reporter: r, Options: w.Sweep}
-	return &Manager{
+	m := &Manager{
 		Store:    store,
 		Stack:    stack,
 		Service:  ECSService{API: ecs.NewFromConfig(cfg), Cluster: out.ClusterName, Name: out.ServiceName, Reporter: r, Poll: w.Poll},
@@ -80,4 +89,6 @@ func NewAWS(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r rep
 		Owner:    w.Owner,
 		Poll:     w.Poll,
 	}
+	m.Guard, m.LoadBalancers = g, ELBLoadBalancers{API: elb}
+	return m
 }

@@ -19,6 +19,11 @@ type CloseOptions struct {
 // and even with no record at all, it scales to zero, removes the NLB through
 // Terraform and then sweeps anything tagged that Terraform did not know about.
 func (m *Manager) Close(ctx context.Context, o CloseOptions) (Record, error) {
+	if v, err := m.Store.Load(ctx); err == nil {
+		if why, ended, _ := m.guardEnded(ctx, v.Record); ended {
+			m.Reporter.Infof("%s; converging the record and the Terraform state", why)
+		}
+	}
 	j, err := m.claimForClose(ctx, o)
 	if err != nil {
 		return Record{}, err
@@ -95,6 +100,10 @@ func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) err
 		}
 		return err
 	})
+	if len(errs) == 0 && m.Guard != nil {
+		// Only once nothing is left: a guard outliving a failed close still ends it.
+		run("disarm guard", m.Guard.Disarm)
+	}
 	if err := errors.Join(errs...); err != nil {
 		if errors.Is(err, errCrash) {
 			return err

@@ -22,6 +22,12 @@ func (m *Manager) Extend(ctx context.Context, hours int) (Record, error) {
 		if v.State != StateOpen {
 			return Record{}, fmt.Errorf("no open session to extend (state %s): open one with `jitsictl session open`", v.State)
 		}
+		if why, ended, err := m.guardEnded(ctx, v.Record); err != nil || ended {
+			if err == nil {
+				err = fmt.Errorf("%s: nothing to extend; `jitsictl session open` starts a new session (and closes the record first)", why)
+			}
+			return Record{}, err
+		}
 		base := v.ExpiresAt
 		if base.Before(now) {
 			base = now
@@ -31,6 +37,12 @@ func (m *Manager) Extend(ctx context.Context, hours int) (Record, error) {
 		if left := next.ExpiresAt.Sub(now); left > MaxHours*time.Hour {
 			return Record{}, fmt.Errorf("extending by %d h would leave %s until expiry, more than %d h: extend by at most %d h now",
 				hours, left.Round(time.Minute), MaxHours, int((MaxHours*time.Hour-v.ExpiresAt.Sub(now))/time.Hour))
+		}
+		// Move the guard first: a guard later than the record is harmless.
+		if m.Guard != nil {
+			if err := m.armFor(ctx, next.NLBArn, next.ExpiresAt); err != nil {
+				return Record{}, fmt.Errorf("move the session guard (the expiry is unchanged): %w", err)
+			}
 		}
 		_, err = m.Store.Save(ctx, next, v.ETag)
 		if errors.Is(err, ErrConflict) {
@@ -56,19 +68,31 @@ type Status struct {
 	Owner     string    `json:"owner,omitempty"`
 	LastError string    `json:"last_error,omitempty"`
 	Steps     []Step    `json:"steps,omitempty"`
+	// GuardFiresAt is when the AWS-side guard ends the open session; Ended says
+	// that it (or someone) already had, and that status closed the record.
+	GuardFiresAt string `json:"guard_fires_at,omitempty"`
+	Ended        string `json:"ended,omitempty"`
 }
 
-// Status reads the record; it changes nothing.
+// Status reads the record; it changes nothing, except that a session already
+// ended on the AWS side (see guard.go) is closed so the record tells the truth.
 func (m *Manager) Status(ctx context.Context) (Status, error) {
+	ended, err := m.convergeEnded(ctx)
+	if err != nil {
+		return Status{}, err
+	}
 	v, err := m.Store.Load(ctx)
 	if err != nil {
 		return Status{}, err
 	}
 	now := m.now()
-	s := Status{State: v.State, URL: v.URL, Addresses: v.Addresses, OpenedAt: v.OpenedAt, ExpiresAt: v.ExpiresAt, Owner: v.Owner, LastError: v.LastError, Steps: v.Steps}
+	s := Status{State: v.State, URL: v.URL, Addresses: v.Addresses, OpenedAt: v.OpenedAt, ExpiresAt: v.ExpiresAt, Owner: v.Owner, LastError: v.LastError, Steps: v.Steps, Ended: ended}
 	if v.State == StateOpen {
 		s.TimeLeft = v.ExpiresAt.Sub(now).Round(time.Minute).String()
 		s.Running = now.Sub(v.OpenedAt).Round(time.Minute).String()
+		if s.GuardFiresAt, err = m.guardFires(ctx); err != nil && !errors.Is(err, errNoGuard) {
+			m.Reporter.Warnf("%v", err)
+		}
 	}
 	return s, nil
 }

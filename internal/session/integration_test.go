@@ -76,6 +76,7 @@ func TestSessions(t *testing.T) {
 		{"s-life", testOpenStatusExtendClose},
 		{"s-conc", testConcurrentOpensGiveOneSession},
 		{"s-reap", testReap},
+		{"s-guard", testGuardEndsSession},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.project, func(t *testing.T) {
@@ -182,6 +183,7 @@ func testOpenStatusExtendClose(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	e.assertWorking(t, rec)
+	e.assertArmed(t, rec)
 	if d := rec.ExpiresAt.Sub(time.Now()); d < 119*time.Minute || d > 121*time.Minute {
 		t.Fatalf("expires in %s, want 2h", d)
 	}
@@ -230,6 +232,9 @@ func testOpenStatusExtendClose(t *testing.T, e *env) {
 	t.Logf("open timeline:\n%s", Gantt("open", rec.Steps))
 	if left := e.leftovers(t); left != "" {
 		t.Fatalf("after close, still billing: %s", left)
+	}
+	if left := e.readSchedules(t); len(left) != 0 {
+		t.Fatalf("close left the session guard's schedules: %v", left)
 	}
 	// Closing a closed session converges again (and sweeps).
 	if _, err := m.Close(ctx, CloseOptions{}); err != nil {

@@ -99,6 +99,9 @@ type Manager struct {
 	Traffic  Traffic
 	Reporter report.Reporter
 	Limits   Limits
+	// Guard and LoadBalancers: the AWS-side session guard (guard.go); nil = none.
+	Guard         Guard
+	LoadBalancers LoadBalancers
 	// Owner names this run in the record (e.g. the Actions run URL or user@host).
 	Owner string
 	// Poll is how often early registration looks for target groups.

@@ -25,6 +25,9 @@ func (m *Manager) Open(ctx context.Context, o OpenOptions) (Record, error) {
 	if err := ValidateHours(o.Hours); err != nil {
 		return Record{}, err
 	}
+	if _, err := m.convergeEnded(ctx); err != nil {
+		return Record{}, err
+	}
 	j, existing, err := m.claimForOpen(ctx, o)
 	if err != nil || existing != nil {
 		if existing != nil {
@@ -188,6 +191,10 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 		return err
 	}
 
+	expires, err := m.armGuard(ctx, j, o.Hours)
+	if err != nil {
+		return err
+	}
 	return j.step(ctx, "commit", func(ctx context.Context) error {
 		now := m.now()
 		return j.update(ctx, func(r *Record) {
@@ -195,7 +202,7 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			if r.OpenedAt.IsZero() {
 				r.OpenedAt = now
 			}
-			r.ExpiresAt = now.Add(time.Duration(o.Hours) * time.Hour)
+			r.ExpiresAt = expires
 			r.LeaseUntil = time.Time{}
 			r.LastError = ""
 		})

@@ -15,7 +15,7 @@ type ReapOptions struct {
 
 // ReapResult says what reap did and why.
 type ReapResult struct {
-	Action string `json:"action"` // none, closed-expired, closed-idle, closed-stale, swept
+	Action string `json:"action"` // none, closed-expired, closed-guard, closed-idle, closed-stale, swept
 	Detail string `json:"detail,omitempty"`
 }
 
@@ -33,6 +33,13 @@ func (m *Manager) Reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
 	}
 	switch v.State {
 	case StateOpen:
+		why, ended, err := m.guardEnded(ctx, v.Record)
+		if err != nil {
+			return ReapResult{}, err
+		}
+		if ended {
+			return closeFor("closed-guard", why)
+		}
 		if !now.Before(v.ExpiresAt) {
 			return closeFor("closed-expired", fmt.Sprintf("expired at %s", v.ExpiresAt.Format(time.RFC3339)))
 		}

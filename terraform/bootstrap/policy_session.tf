@@ -130,6 +130,25 @@ data "aws_iam_policy_document" "session" {
     actions   = ["ecs:UpdateService"]
     resources = [local.ecs_service_arn]
   }
+
+  # The session guard: the session's one-time schedules in the stack's group, which run
+  # as the guard role (policy_guard.tf), handed to EventBridge Scheduler only.
+  statement {
+    sid       = "SessionGuardSchedules"
+    actions   = ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule"]
+    resources = ["${local.arn}:scheduler:${var.region}:${local.account}:schedule/${local.guard_name}/*"]
+  }
+
+  statement {
+    sid       = "PassGuardRoleToScheduler"
+    actions   = ["iam:PassRole"]
+    resources = [local.guard_role_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["scheduler.amazonaws.com"]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "session" {
