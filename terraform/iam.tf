@@ -12,9 +12,35 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 
 # The execution role starts the task: it reads this project's parameters and writes logs,
 # nothing else (no AmazonECSTaskExecutionRolePolicy: images come from public ghcr.io).
+#
+# terraform/bootstrap creates it (<project>-ecs-task-execution, same policy), so that the
+# deploy role needs no IAM writes at all: a role that may create or edit roles can make
+# itself account admin. The stack only looks it up. create_execution_role = true makes
+# the stack create its own instead, for runs without the bootstrap (emulators, the demo,
+# administrator credentials).
+locals {
+  execution_role_arn = var.create_execution_role ? aws_iam_role.execution[0].arn : data.aws_iam_role.execution[0].arn
+}
+
+data "aws_iam_role" "execution" {
+  count = var.create_execution_role ? 0 : 1
+  name  = "${var.project}-ecs-task-execution"
+}
+
 resource "aws_iam_role" "execution" {
+  count              = var.create_execution_role ? 1 : 0
   name               = "${var.project}-task-execution"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+moved {
+  from = aws_iam_role.execution
+  to   = aws_iam_role.execution[0]
+}
+
+moved {
+  from = aws_iam_role_policy.execution
+  to   = aws_iam_role_policy.execution[0]
 }
 
 data "aws_iam_policy_document" "execution" {
@@ -44,7 +70,8 @@ data "aws_iam_policy_document" "execution" {
 }
 
 resource "aws_iam_role_policy" "execution" {
+  count  = var.create_execution_role ? 1 : 0
   name   = "read-project-parameters"
-  role   = aws_iam_role.execution.id
+  role   = aws_iam_role.execution[0].id
   policy = data.aws_iam_policy_document.execution.json
 }

@@ -89,7 +89,7 @@ number from --pr or the event); a read-only token (fork) writes the summary only
 			return runDeployPlan(cmd.Context(), a, f, comment, pr)
 		},
 	}
-	c.Flags().BoolVar(&refresh, "refresh", true, "refresh state before planning; --refresh=false for a plan role that may not read the stack's secrets (pull requests)")
+	c.Flags().BoolVar(&refresh, "refresh", true, "refresh state before planning; --refresh=false for the read-only plan role of pull requests: no refresh (it may not read the stack's secrets) and no state lock (it may not write the lock file)")
 	c.Flags().BoolVar(&comment, "pr-comment", false, "create or update the sticky pull request comment")
 	c.Flags().IntVar(&pr, "pr", 0, "pull request number (default: from the GitHub event)")
 	return c

@@ -10,6 +10,11 @@ output "session_role_arn" {
   value = aws_iam_role.github["session"].arn
 }
 
+# The stack finds it by name; create_execution_role stays false there.
+output "task_execution_role_arn" {
+  value = aws_iam_role.task_execution.arn
+}
+
 output "state_bucket_name" {
   value = aws_s3_bucket.state.bucket
 }
