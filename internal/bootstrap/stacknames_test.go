@@ -178,7 +178,24 @@ func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
 			perm{action: "elasticloadbalancing:RegisterTargets", resource: tg, allow: true},
 			perm{action: "elasticloadbalancing:DeleteTargetGroup", resource: tg, allow: true})
 	}
+	// The task starts with the bootstrap's role: it reads the parameters the stack plans
+	// (SecureStrings through SSM) and writes the log group the stack plans, nothing else.
+	task, err := ReadRole(ctx, iamClient(a.moto.URL, rootCreds), testProject+"-ecs-task-execution")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles["task"] = task
+	perms["task"] = []perm{
+		{action: "ssm:GetParameters", resource: advertise, allow: true},
+		{action: "kms:Decrypt", resource: ssmKey, context: viaSSM, allow: true},
+		{action: "kms:Decrypt", resource: ssmKey, allow: false},
+		{action: "logs:CreateLogStream", resource: logGroup + ":log-stream:jvb/jvb/0123", allow: true},
+		{action: "logs:PutLogEvents", resource: logGroup + ":log-stream:jvb/jvb/0123", allow: true},
+		{action: "ssm:GetParameters", resource: arnPrefix("ssm") + "parameter/billing/db-password", allow: false},
+		{action: "ssm:PutParameter", resource: advertise, allow: false},
+	}
 	for _, s := range secrets {
+		perms["task"] = append(perms["task"], perm{action: "ssm:GetParameters", resource: s, allow: true})
 		perms["session"] = append(perms["session"], perm{action: "ssm:PutParameter", resource: s, allow: false})
 		perms["plan"] = append(perms["plan"], perm{action: "ssm:GetParameter", resource: s, allow: false})
 		perms["deploy"] = append(perms["deploy"], perm{action: "ssm:PutParameter", resource: s, allow: true})
@@ -193,8 +210,12 @@ func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
 			if vars == nil {
 				vars = map[string]any{}
 			}
+			principal := sessionPrincipal(flow)
+			if flow == "task" {
+				principal = "arn:aws:sts::" + testAccount + ":assumed-role/" + testProject + "-ecs-task-execution/task"
+			}
 			cases = append(cases, simCase{ID: id, IdentityPolicies: roles[flow].Policies, Request: simRequest{
-				Principal: sessionPrincipal(flow), Action: p.action,
+				Principal: principal, Action: p.action,
 				Resource: simResource{p.resource, testAccount}, ContextVariables: vars,
 			}})
 			want[id] = p.allow
