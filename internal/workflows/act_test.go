@@ -232,6 +232,8 @@ type runner struct {
 	actEnv   map[string]string // --env: the job's environment
 	standins string
 	cache    string
+	// timeout bounds one act run; zero means 8 minutes.
+	timeout time.Duration
 }
 
 func (r *runner) run(t *testing.T, event, workflow string, args ...string) actRun {
@@ -258,7 +260,11 @@ func (r *runner) run(t *testing.T, event, workflow string, args ...string) actRu
 	}
 	argv = append(argv, args...)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	timeout := r.timeout
+	if timeout == 0 {
+		timeout = 8 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.act, argv...)
 	cmd.Dir = r.ws

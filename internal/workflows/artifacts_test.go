@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -29,6 +30,9 @@ func TestArtifactsHoldNoState(t *testing.T) {
 	// someone changed), so deploy.yml's plan has changes and its apply job runs.
 	b.st.Apply(t, tf.Vars{"nlb_enabled": false, "log_retention_days": 7})
 	b.act.vars["AWS_DEPLOY_ROLE_ARN"] = deployRole
+	// deploy.yml plans and applies every stage in one run; on a loaded machine that
+	// takes longer than one workflow usually does.
+	b.act.timeout = 20 * time.Minute
 
 	// One artifact store per workflow run: both name their plan artifact after the
 	// same commit here.

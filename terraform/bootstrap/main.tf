@@ -25,8 +25,7 @@ locals {
   nlb_arn          = "${local.elb_prefix}:loadbalancer/net/${var.project}-jvb/*"
   nlb_listener_arn = "${local.elb_prefix}:listener/net/${var.project}-jvb/*/*"
   # Made here (task_role.tf) and found by the stack by this name (terraform/iam.tf).
-  task_execution_role     = "${var.project}-ecs-task-execution"
-  task_execution_role_arn = "${local.arn}:iam::${local.account}:role/${local.task_execution_role}"
+  task_execution_role = "${var.project}-ecs-task-execution"
   # Exact name stems, so project "jitsi" never matches project "jitsi-test"'s groups.
   nlb_target_group_arns = [for stem in ["udp", "web", "tcp"] : "${local.elb_prefix}:targetgroup/${var.project}-${stem}-*/*"]
 
