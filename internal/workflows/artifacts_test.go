@@ -49,7 +49,9 @@ func TestArtifactsHoldNoState(t *testing.T) {
 	ran := map[string]string{}
 	for _, l := range r.lines {
 		if l.JobResult != "" {
-			ran[l.Job] = l.JobResult
+			// act names jobs "<workflow>/<job>", padded.
+			job := strings.TrimSpace(l.Job)
+			ran[job[strings.LastIndex(job, "/")+1:]] = l.JobResult
 		}
 	}
 	if ran["plan"] != "success" || ran["apply"] != "success" {
