@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-
 )
 
 // ExtractRef writes the Terraform configuration that stackDir held at git ref into dst
