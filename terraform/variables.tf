@@ -22,7 +22,7 @@ variable "s3_use_path_style" {
 }
 
 variable "create_execution_role" {
-  description = "Create the task execution role here. false (default): use <project>-ecs-task-execution, which terraform/bootstrap creates so that deploys need no IAM writes. true: runs without the bootstrap (emulators, the demo, administrator credentials)."
+  description = "Create the task execution role <project>-ecs-task-execution here. false (default): use the one terraform/bootstrap creates, so that deploys need no IAM writes. true: runs without the bootstrap (emulators, the demo, administrator credentials)."
   type        = bool
   default     = false
 }

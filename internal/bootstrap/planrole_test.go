@@ -72,7 +72,7 @@ func TestPlanRolePlansTheStack(t *testing.T) {
 	if !changes {
 		t.Error("the plan of an empty state shows no changes: did it plan the stack at all?")
 	}
-	if !strings.Contains(log.String(), "data.aws_iam_role.execution") {
-		t.Error("the plan never read data.aws_iam_role.execution: the stack no longer looks the bootstrap's role up?")
+	if !strings.Contains(log.String(), "data.aws_iam_role.task_execution") {
+		t.Error("the plan never read data.aws_iam_role.task_execution: the stack no longer looks the bootstrap's role up?")
 	}
 }
