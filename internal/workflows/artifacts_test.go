@@ -46,18 +46,6 @@ func TestArtifactsHoldNoState(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("act deploy.yml: %v\n%s", r.err, r.stepLog())
 	}
-	ran := map[string]string{}
-	for _, l := range r.lines {
-		if l.JobResult != "" {
-			// act names jobs "<workflow>/<job>", padded.
-			job := strings.TrimSpace(l.Job)
-			ran[job[strings.LastIndex(job, "/")+1:]] = l.JobResult
-		}
-	}
-	if ran["plan"] != "success" || ran["apply"] != "success" {
-		t.Fatalf("deploy.yml jobs %v, want plan and apply to succeed\n%s", ran, r.stepLog())
-	}
-
 	for workflow, dir := range stores {
 		uploaded := map[string][]string{}
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -80,6 +68,18 @@ func TestArtifactsHoldNoState(t *testing.T) {
 		if name := "deploy-plan-" + b.sha; !contains(uploaded[name], "reviewed.json") {
 			t.Errorf("%s: artifact %s lacks reviewed.json: %v", workflow, name, uploaded)
 		}
+	}
+
+	ran := map[string]string{}
+	for _, l := range r.lines {
+		if l.JobResult != "" {
+			// act names jobs "<workflow>/<job>", padded.
+			job := strings.TrimSpace(l.Job)
+			ran[job[strings.LastIndex(job, "/")+1:]] = l.JobResult
+		}
+	}
+	if ran["plan"] != "success" || ran["apply"] != "success" {
+		t.Errorf("deploy.yml jobs %v, want plan and apply to succeed\n%s", ran, r.stepLog())
 	}
 
 	// The apply's state backup is in the state bucket, beside the state.
