@@ -175,7 +175,7 @@ resource "aws_ecs_task_definition" "jitsi" {
   network_mode             = "awsvpc"
   cpu                      = var.task_cpu
   memory                   = var.task_memory
-  execution_role_arn       = aws_iam_role.execution.arn
+  execution_role_arn       = local.execution_role_arn
   container_definitions    = jsonencode(local.containers)
 
   runtime_platform {

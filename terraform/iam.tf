@@ -12,8 +12,30 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 
 # The execution role starts the task: it reads this project's parameters and writes logs,
 # nothing else (no AmazonECSTaskExecutionRolePolicy: images come from public ghcr.io).
-resource "aws_iam_role" "execution" {
-  name               = "${var.project}-task-execution"
+#
+# terraform/bootstrap creates it (<project>-ecs-task-execution, same policy), so that the
+# deploy role needs no IAM writes at all: a role that may create or edit roles can make
+# itself account admin. The stack only looks it up. create_execution_role = true makes
+# the stack create the same role itself, for runs without the bootstrap (emulators, the
+# demo, administrator credentials).
+#
+# New addresses and a new name, not a moved block: Terraform refuses any targeted plan
+# (every deploy stage but the last) while a moved block applies to the state. A stack
+# that still holds the old aws_iam_role.execution (<project>-task-execution) drops it in
+# the untargeted last stage (see terraform/bootstrap/README.md for real accounts).
+locals {
+  execution_role_name = "${var.project}-ecs-task-execution"
+  execution_role_arn  = var.create_execution_role ? aws_iam_role.task_execution[0].arn : data.aws_iam_role.task_execution[0].arn
+}
+
+data "aws_iam_role" "task_execution" {
+  count = var.create_execution_role ? 0 : 1
+  name  = local.execution_role_name
+}
+
+resource "aws_iam_role" "task_execution" {
+  count              = var.create_execution_role ? 1 : 0
+  name               = local.execution_role_name
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
@@ -43,8 +65,9 @@ data "aws_iam_policy_document" "execution" {
   }
 }
 
-resource "aws_iam_role_policy" "execution" {
+resource "aws_iam_role_policy" "task_execution" {
+  count  = var.create_execution_role ? 1 : 0
   name   = "read-project-parameters"
-  role   = aws_iam_role.execution.id
+  role   = aws_iam_role.task_execution[0].id
   policy = data.aws_iam_policy_document.execution.json
 }

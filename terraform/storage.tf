@@ -69,3 +69,30 @@ resource "aws_s3_bucket_lifecycle_configuration" "data" {
     }
   }
 }
+
+# TLS only, like the state bucket: refuse every request that arrives over plain HTTP.
+data "aws_iam_policy_document" "data_bucket" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data_bucket.json
+
+  # S3 refuses a bucket policy while a fresh public access block is still settling.
+  depends_on = [aws_s3_bucket_public_access_block.data]
+}

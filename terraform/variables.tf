@@ -21,6 +21,12 @@ variable "s3_use_path_style" {
   default     = false
 }
 
+variable "create_execution_role" {
+  description = "Create the task execution role <project>-ecs-task-execution here. false (default): use the one terraform/bootstrap creates, so that deploys need no IAM writes. true: runs without the bootstrap (emulators, the demo, administrator credentials)."
+  type        = bool
+  default     = false
+}
+
 variable "domain_name" {
   description = "Public DNS name of the meeting site (e.g. meet.example.com). Empty: no PUBLIC_URL, the meeting URL falls back to the NLB DNS name."
   type        = string

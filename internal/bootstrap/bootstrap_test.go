@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -12,11 +13,51 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// wantSubjects are the OIDC subjects each role must trust, and nothing else.
-var wantSubjects = map[string]string{
-	"plan":    "repo:" + testRepo + ":pull_request",
-	"deploy":  "repo:" + testRepo + ":environment:production",
-	"session": "repo:" + testRepo + ":ref:refs/heads/main",
+// wantTrust is each role's trust condition: GitHub's default subject (repository plus
+// event, environment or branch) and the workflow file and ref the job runs from.
+var wantTrust = map[string]map[string]map[string][]string{
+	"plan": {
+		"StringEquals": {aud: {"sts.amazonaws.com"}, sub: {"repo:" + testRepo + ":pull_request"}},
+		"StringLike":   {jobWorkflowRef: {testRepo + "/.github/workflows/plan.yml@refs/pull/*/merge"}},
+	},
+	"deploy": {
+		"StringEquals": {
+			aud: {"sts.amazonaws.com"}, sub: {"repo:" + testRepo + ":environment:production"},
+			jobWorkflowRef: {testRepo + "/.github/workflows/deploy.yml@refs/heads/main"},
+		},
+	},
+	"session": {
+		"StringEquals": {
+			aud: {"sts.amazonaws.com"}, sub: {"repo:" + testRepo + ":ref:refs/heads/main"},
+			jobWorkflowRef: {
+				testRepo + "/.github/workflows/deploy.yml@refs/heads/main",
+				testRepo + "/.github/workflows/scale-down.yml@refs/heads/main",
+				testRepo + "/.github/workflows/session.yml@refs/heads/main",
+			},
+		},
+	},
+}
+
+const (
+	aud            = "token.actions.githubusercontent.com:aud"
+	sub            = "token.actions.githubusercontent.com:sub"
+	jobWorkflowRef = "token.actions.githubusercontent.com:job_workflow_ref"
+)
+
+// stringSet reads a condition value (a string or a list of strings) sorted.
+func stringSet(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case string:
+		out = []string{x}
+	case []any:
+		for _, e := range x {
+			s, _ := e.(string)
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 const oidcARN = "arn:aws:iam::" + testAccount + ":oidc-provider/token.actions.githubusercontent.com"
@@ -139,12 +180,15 @@ func TestBootstrapOnEmulator(t *testing.T) {
 			if err := json.Unmarshal(s.Condition, &cond); err != nil {
 				t.Fatal(err)
 			}
-			want := map[string]any{
-				"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-				"token.actions.githubusercontent.com:sub": wantSubjects[flow],
+			got := map[string]map[string][]string{}
+			for op, kv := range cond {
+				got[op] = map[string][]string{}
+				for k, v := range kv {
+					got[op][k] = stringSet(v)
+				}
 			}
-			if len(cond) != 1 || !equalJSON(cond["StringEquals"], want) {
-				t.Errorf("%s trust condition = %s, want only StringEquals %v", flow, s.Condition, want)
+			if !equalJSON(got, wantTrust[flow]) {
+				t.Errorf("%s trust condition = %s, want exactly %v", flow, s.Condition, wantTrust[flow])
 			}
 		}
 	})

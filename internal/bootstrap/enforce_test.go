@@ -86,6 +86,11 @@ func describeServices(ctx context.Context, c clients) error {
 	return err
 }
 
+func describeTaskDefinition(ctx context.Context, c clients) error {
+	_, err := c.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(testProject)})
+	return err
+}
+
 func registerTaskDefinition(ctx context.Context, c clients) error {
 	_, err := c.ecs.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
 		Family:               aws.String(testProject),
@@ -113,7 +118,9 @@ func roleARN(name string) string { return "arn:aws:iam::" + testAccount + ":role
 // project's service would be refused): those cases are proved by simulate_test.go only.
 var enforcedCalls = []call{
 	// plan: refresh and the backend's read + lock file; nothing else.
-	{"plan", "ecs:DescribeServices", serviceARN, true, describeServices},
+	// DescribeServices is scoped to the project's services now, which moto cannot judge
+	// (it authorizes ECS requests against "*"); the task definition read is not.
+	{"plan", "ecs:DescribeTaskDefinition", "*", true, describeTaskDefinition},
 	{"plan", "s3:ListBucket", bucketARN, true, func(ctx context.Context, c clients) error {
 		// No Prefix: moto 5.2.1 recomputes the signature over an escaped query differently
 		// from the SDK and answers SignatureDoesNotMatch.
@@ -121,8 +128,9 @@ var enforcedCalls = []call{
 		return err
 	}},
 	{"plan", "s3:GetObject", stateObject, true, get(testBucket, testKey)},
-	{"plan", "s3:PutObject", lockObject, true, put(testBucket, testKey+".tflock")},
-	{"plan", "s3:DeleteObject", lockObject, true, del(testBucket, testKey+".tflock")},
+	// Pull request plans run with -lock=false: a deploy's lock file is out of reach.
+	{"plan", "s3:PutObject", lockObject, false, put(testBucket, testKey+".tflock")},
+	{"plan", "s3:DeleteObject", lockObject, false, del(testBucket, testKey+".tflock")},
 	{"plan", "s3:PutObject", stateObject, false, put(testBucket, testKey)},
 	{"plan", "s3:GetObject", otherObject, false, get(testBucket, "other/terraform.tfstate")},
 	{"plan", "ecs:UpdateService", serviceARN, false, updateService(testProject)},
@@ -142,7 +150,9 @@ var enforcedCalls = []call{
 
 	// session: state, lock and record; no other object, no bucket deletion, no IAM, no
 	// task definitions.
-	{"session", "ecs:DescribeServices", serviceARN, true, describeServices},
+	// DescribeServices is scoped to the project's services now, which moto cannot judge
+	// (it authorizes ECS requests against "*"); the task definition read is not.
+	{"session", "ecs:DescribeTaskDefinition", "*", true, describeTaskDefinition},
 	{"session", "s3:PutObject", stateObject, true, put(testBucket, testKey)},
 	{"session", "s3:PutObject", lockObject, true, put(testBucket, testKey+".tflock")},
 	{"session", "s3:DeleteObject", lockObject, true, del(testBucket, testKey+".tflock")},
@@ -162,6 +172,9 @@ var enforcedCalls = []call{
 
 	// deploy: the stack's own writes, but not the GitHub roles.
 	{"deploy", "s3:PutObject", stateObject, true, put(testBucket, testKey)},
+	// The state backup every apply takes first (stage/backup.go), and restore-state's read.
+	{"deploy", "s3:PutObject", backupObject, true, put(testBucket, testProject+"/backups/x")},
+	{"deploy", "s3:GetObject", backupObject, true, get(testBucket, testProject+"/backups/x")},
 	{"deploy", "s3:DeleteBucket", bucketARN, false, func(ctx context.Context, c clients) error {
 		_, err := c.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(testBucket)})
 		return err
@@ -172,7 +185,24 @@ var enforcedCalls = []call{
 		return err
 	}},
 	{"deploy", "ec2:RunInstances", arnPrefix("ec2") + "instance/*", false, runInstances},
-	{"deploy", "iam:PutRolePolicy", taskRole, true, putRolePolicy(testProject + "-task-execution")},
+	// No IAM writes at all: the task execution role comes from the bootstrap.
+	{"deploy", "iam:PutRolePolicy", taskRole, false, putRolePolicy(testProject + "-task-execution")},
+	{"deploy", "iam:PutRolePolicy", execRole, false, putRolePolicy(testProject + "-ecs-task-execution")},
+	// (CreateRole is left to simulate_test.go: moto refuses it for a role name the old
+	// policy allowed, so its verdict would prove nothing.)
+	{"deploy", "iam:UpdateAssumeRolePolicy", taskRole, false, func(ctx context.Context, c clients) error {
+		_, err := c.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
+			RoleName:       aws.String(testProject + "-task-execution"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}`),
+		})
+		return err
+	}},
+	{"deploy", "iam:AttachRolePolicy", taskRole, false, func(ctx context.Context, c clients) error {
+		_, err := c.iam.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
+			RoleName: aws.String(testProject + "-task-execution"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess"),
+		})
+		return err
+	}},
 	{"deploy", "iam:PutRolePolicy", roleARN(RoleName(testProject, "deploy")), false, putRolePolicy(RoleName(testProject, "deploy"))},
 }
 

@@ -105,55 +105,95 @@ func sessionPrincipal(flow string) string {
 	return "arn:aws:sts::" + testAccount + ":assumed-role/" + RoleName(testProject, flow) + "/GitHubActions"
 }
 
-// testTrustSimulation: each role admits exactly its own subject with the STS audience.
+// oidcToken is the part of a GitHub Actions OIDC token the trust policies read.
+type oidcToken struct{ sub, workflow string }
+
+func (tok oidcToken) context(aud string) map[string]any {
+	c := map[string]any{
+		"token.actions.githubusercontent.com:aud": aud,
+		"token.actions.githubusercontent.com:sub": tok.sub,
+	}
+	if tok.workflow != "" {
+		c["token.actions.githubusercontent.com:job_workflow_ref"] = tok.workflow
+	}
+	return c
+}
+
+// workflowRef is a job_workflow_ref claim: <repo>/.github/workflows/<file>@<ref>.
+func workflowRef(repo, file, ref string) string {
+	return repo + "/.github/workflows/" + file + "@" + ref
+}
+
+// trustTokens are the tokens a role is offered, keyed by what produced them, with the
+// flow whose role must accept each (empty: none may).
+var trustTokens = map[string]struct {
+	tok    oidcToken
+	accept string
+}{
+	"plan.yml on a pull request":                 {oidcToken{"repo:" + testRepo + ":pull_request", workflowRef(testRepo, "plan.yml", "refs/pull/7/merge")}, "plan"},
+	"another workflow on a pull request":         {oidcToken{"repo:" + testRepo + ":pull_request", workflowRef(testRepo, "ci.yml", "refs/pull/7/merge")}, ""},
+	"plan.yml as pull_request_target":            {oidcToken{"repo:" + testRepo + ":pull_request", workflowRef(testRepo, "plan.yml", "refs/heads/main")}, ""},
+	"deploy.yml on main in production":           {oidcToken{"repo:" + testRepo + ":environment:production", workflowRef(testRepo, "deploy.yml", "refs/heads/main")}, "deploy"},
+	"deploy.yml on a branch in production":       {oidcToken{"repo:" + testRepo + ":environment:production", workflowRef(testRepo, "deploy.yml", "refs/heads/feature")}, ""},
+	"deploy.yml on a pull request in production": {oidcToken{"repo:" + testRepo + ":environment:production", workflowRef(testRepo, "deploy.yml", "refs/pull/7/merge")}, ""},
+	"another workflow on main in production":     {oidcToken{"repo:" + testRepo + ":environment:production", workflowRef(testRepo, "evil.yml", "refs/heads/main")}, ""},
+	"deploy.yml on a tag in production":          {oidcToken{"repo:" + testRepo + ":environment:production", workflowRef(testRepo, "deploy.yml", "refs/tags/v1")}, ""},
+	"production without job_workflow_ref":        {oidcToken{"repo:" + testRepo + ":environment:production", ""}, ""},
+	"deploy.yml on main in staging":              {oidcToken{"repo:" + testRepo + ":environment:staging", workflowRef(testRepo, "deploy.yml", "refs/heads/main")}, ""},
+	"session.yml on main":                        {oidcToken{"repo:" + testRepo + ":ref:refs/heads/main", workflowRef(testRepo, "session.yml", "refs/heads/main")}, "session"},
+	"scale-down.yml on main":                     {oidcToken{"repo:" + testRepo + ":ref:refs/heads/main", workflowRef(testRepo, "scale-down.yml", "refs/heads/main")}, "session"},
+	// deploy.yml's plan jobs refresh with the session role (they run before approval).
+	"deploy.yml plan job on main":     {oidcToken{"repo:" + testRepo + ":ref:refs/heads/main", workflowRef(testRepo, "deploy.yml", "refs/heads/main")}, "session"},
+	"session.yml on a branch":         {oidcToken{"repo:" + testRepo + ":ref:refs/heads/feature", workflowRef(testRepo, "session.yml", "refs/heads/feature")}, ""},
+	"another workflow on main":        {oidcToken{"repo:" + testRepo + ":ref:refs/heads/main", workflowRef(testRepo, "ci.yml", "refs/heads/main")}, ""},
+	"main without job_workflow_ref":   {oidcToken{"repo:" + testRepo + ":ref:refs/heads/main", ""}, ""},
+	"tag push":                        {oidcToken{"repo:" + testRepo + ":ref:refs/tags/v1", workflowRef(testRepo, "session.yml", "refs/tags/v1")}, ""},
+	"other repository's pull request": {oidcToken{"repo:octo-org/jitsi-fork:pull_request", workflowRef("octo-org/jitsi-fork", "plan.yml", "refs/pull/7/merge")}, ""},
+	"owner prefix on main":            {oidcToken{"repo:octo-org/jitsi-other:ref:refs/heads/main", workflowRef("octo-org/jitsi-other", "session.yml", "refs/heads/main")}, ""},
+	"other repository in production":  {oidcToken{"repo:octo-org/jitsi-fork:environment:production", workflowRef("octo-org/jitsi-fork", "deploy.yml", "refs/heads/main")}, ""},
+	"case-changed repo name":          {oidcToken{"repo:octo-org/Jitsi:pull_request", workflowRef("octo-org/Jitsi", "plan.yml", "refs/pull/7/merge")}, ""},
+	// A workflow of this repository that calls another repository's reusable deploy.yml:
+	// job_workflow_ref names the called workflow.
+	"reusable deploy.yml of another repository": {oidcToken{"repo:" + testRepo + ":environment:production", workflowRef("octo-org/jitsi-fork", "deploy.yml", "refs/heads/main")}, ""},
+}
+
+// testTrustSimulation: each role admits exactly its own workflows with the STS audience.
 func testTrustSimulation(t *testing.T, roles map[string]Role) {
-	subjects := map[string]string{
-		"other repository":       "repo:octo-org/jitsi-fork:pull_request",
-		"owner prefix":           "repo:octo-org/jitsi-other:ref:refs/heads/main",
-		"feature branch":         "repo:" + testRepo + ":ref:refs/heads/feature",
-		"staging environment":    "repo:" + testRepo + ":environment:staging",
-		"tag push":               "repo:" + testRepo + ":ref:refs/tags/v1",
-		"case-changed repo name": "repo:octo-org/Jitsi:pull_request",
-	}
-	for flow, s := range wantSubjects {
-		subjects[flow] = s
-	}
 	var cases []simCase
 	want := map[string]bool{}
 	for flow, role := range roles {
-		for label, sub := range subjects {
+		for label, tt := range trustTokens {
 			for _, aud := range []string{"sts.amazonaws.com", "https://github.com/octo-org"} {
 				id := fmt.Sprintf("%s role / %s / aud %s", flow, label, aud)
 				cases = append(cases, simCase{
 					ID: id, Unsafe: true, ResourcePolicy: role.Trust,
 					Request: simRequest{
-						Principal: oidcARN,
-						Action:    "sts:AssumeRoleWithWebIdentity",
-						Resource:  simResource{role.ARN, testAccount},
-						ContextVariables: map[string]any{
-							"token.actions.githubusercontent.com:aud": aud,
-							"token.actions.githubusercontent.com:sub": sub,
-						},
+						Principal:        oidcARN,
+						Action:           "sts:AssumeRoleWithWebIdentity",
+						Resource:         simResource{role.ARN, testAccount},
+						ContextVariables: tt.tok.context(aud),
 					},
 				})
-				want[id] = label == flow && aud == "sts.amazonaws.com"
+				want[id] = tt.accept == flow && aud == "sts.amazonaws.com"
 			}
 		}
-		// Another OIDC provider (another issuer) presenting the right subject.
-		id := flow + " role / other issuer"
-		cases = append(cases, simCase{
-			ID: id, Unsafe: true, ResourcePolicy: role.Trust,
-			Request: simRequest{
-				Principal: "arn:aws:iam::" + testAccount + ":oidc-provider/gitlab.example.com",
-				Action:    "sts:AssumeRoleWithWebIdentity",
-				Resource:  simResource{role.ARN, testAccount},
-				ContextVariables: map[string]any{
-					"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-					"token.actions.githubusercontent.com:sub": wantSubjects[flow],
+		// Another OIDC provider (another issuer) presenting the right claims.
+		for label, tt := range trustTokens {
+			if tt.accept != flow {
+				continue
+			}
+			id := flow + " role / other issuer / " + label
+			cases = append(cases, simCase{
+				ID: id, Unsafe: true, ResourcePolicy: role.Trust,
+				Request: simRequest{
+					Principal:        "arn:aws:iam::" + testAccount + ":oidc-provider/gitlab.example.com",
+					Action:           "sts:AssumeRoleWithWebIdentity",
+					Resource:         simResource{role.ARN, testAccount},
+					ContextVariables: tt.tok.context("sts.amazonaws.com"),
 				},
-			},
-		})
-		want[id] = false
+			})
+			want[id] = false
+		}
 	}
 	// Plain AssumeRole, by a principal of this or another account.
 	for flow, role := range roles {
@@ -203,6 +243,11 @@ var (
 	listenerARN   = arnPrefix("elasticloadbalancing") + "listener/net/" + testProject + "-jvb/50dc6c495c0c9188/f2f7dc8efc522ab2"
 	eipARN        = arnPrefix("ec2") + "elastic-ip/eipalloc-0123456789abcdef0"
 	taskRole      = "arn:aws:iam::" + testAccount + ":role/" + testProject + "-task-execution"
+	execRole      = "arn:aws:iam::" + testAccount + ":role/" + testProject + "-ecs-task-execution"
+	backupObject  = "arn:aws:s3:::" + testBucket + "/" + testProject + "/backups/x"
+	instanceARN   = arnPrefix("ec2") + "instance/i-0123456789abcdef0"
+	dataBucketARN = "arn:aws:s3:::" + testProject + "-data-" + testAccount
+	passedTo      = func(svc string) map[string]any { return map[string]any{"iam:PassedToService": svc} }
 	elbLinkedRole = "arn:aws:iam::" + testAccount + ":role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"
 	ssmKey        = arnPrefix("kms") + "key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	viaSSM        = map[string]any{"kms:ViaService": "ssm." + testRegion + ".amazonaws.com"}
@@ -221,7 +266,8 @@ var flowPermissions = map[string][]perm{
 		{action: "ecs:DescribeClusters", resource: clusterARN, allow: true},
 		{action: "ec2:DescribeVpcs", resource: "*", allow: true},
 		{action: "elasticloadbalancing:DescribeLoadBalancers", resource: "*", allow: true},
-		{action: "iam:GetRole", resource: taskRole, allow: true},
+		{action: "iam:GetRole", resource: execRole, allow: true},
+		{action: "iam:GetRole", resource: taskRole, allow: false},
 		{action: "logs:DescribeLogGroups", resource: "*", allow: true},
 		{action: "servicediscovery:GetNamespace", resource: arnPrefix("servicediscovery") + "namespace/ns-abcdefghijklmnop", allow: true},
 		{action: "ssm:DescribeParameters", resource: "*", allow: true},
@@ -230,14 +276,22 @@ var flowPermissions = map[string][]perm{
 		// jitsictl cost.
 		{action: "route53:ListHostedZones", resource: "*", allow: true},
 		{action: "pricing:GetProducts", resource: "*", allow: true},
-		{action: "ce:GetCostAndUsage", resource: "*", allow: true},
+		// The plan comment's cost delta prices the plan with the Price List; no Cost Explorer.
+		{action: "ce:GetCostAndUsage", resource: "*", allow: false},
 		{action: "route53:ChangeResourceRecordSets", resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ", allow: false},
 		{action: "s3:GetBucketVersioning", resource: "arn:aws:s3:::" + testProject + "-data-" + testAccount, allow: true},
-		// The backend: read the state, take and release the lock file.
+		// The backend: read the state. Pull request plans run with -lock=false: the plan
+		// role may neither take nor delete the lock file (a deploy holds it).
 		{action: "s3:ListBucket", resource: bucketARN, allow: true},
 		{action: "s3:GetObject", resource: stateObject, allow: true},
-		{action: "s3:PutObject", resource: lockObject, allow: true},
-		{action: "s3:DeleteObject", resource: lockObject, allow: true},
+		{action: "s3:PutObject", resource: lockObject, allow: false},
+		{action: "s3:DeleteObject", resource: lockObject, allow: false},
+		{action: "s3:GetObject", resource: backupObject, allow: false},
+		// No instance user data, and only this project's ECS resources.
+		{action: "ec2:DescribeInstanceAttribute", resource: instanceARN, allow: false},
+		{action: "ec2:DescribeLaunchTemplateVersions", resource: "*", allow: false},
+		{action: "ecs:DescribeServices", resource: arnPrefix("ecs") + "service/billing/billing", allow: false},
+		{action: "ecs:DescribeTasks", resource: arnPrefix("ecs") + "task/billing/0123456789abcdef", allow: false},
 		// Never: secrets, writes, anything else in the bucket.
 		{action: "ssm:GetParameter", resource: secretParam, allow: false},
 		{action: "ssm:GetParameters", resource: secretParam, allow: false},
@@ -328,9 +382,22 @@ var flowPermissions = map[string][]perm{
 		{action: "s3:PutObject", resource: stateObject, allow: true},
 		{action: "s3:PutObject", resource: lockObject, allow: true},
 		{action: "s3:DeleteObject", resource: lockObject, allow: true},
+		// stage/backup.go copies the state to <state dir>/backups/ before every apply;
+		// restore-state reads it back.
+		{action: "s3:PutObject", resource: backupObject, allow: true},
+		{action: "s3:GetObject", resource: backupObject, allow: true},
 		{action: "s3:PutObject", resource: otherObject, allow: false},
 		{action: "s3:DeleteBucket", resource: bucketARN, allow: false},
-		{action: "s3:CreateBucket", resource: "arn:aws:s3:::" + testProject + "-data-" + testAccount, allow: true},
+		// The data bucket: what its resources need, not s3:*.
+		{action: "s3:CreateBucket", resource: dataBucketARN, allow: true},
+		{action: "s3:PutBucketPolicy", resource: dataBucketARN, allow: true},
+		{action: "s3:PutLifecycleConfiguration", resource: dataBucketARN, allow: true},
+		{action: "s3:PutBucketOwnershipControls", resource: dataBucketARN, allow: false},
+		{action: "s3:PutBucketWebsite", resource: dataBucketARN, allow: false},
+		{action: "s3:PutObject", resource: dataBucketARN + "/recordings/a.mp4", allow: false},
+		{action: "s3:DeleteBucketPolicy", resource: dataBucketARN, allow: false},
+		{action: "s3:PutBucketAcl", resource: dataBucketARN, allow: false},
+		{action: "s3:DeleteBucket", resource: dataBucketARN, allow: false},
 		{action: "s3:GetObject", resource: "arn:aws:s3:::" + testProject + "-data-" + testAccount + "/recordings/a.mp4", allow: false},
 		// Both halves of the session, and the rest of the stack.
 		{action: "ecs:UpdateService", resource: serviceARN, allow: true},
@@ -348,17 +415,43 @@ var flowPermissions = map[string][]perm{
 		{action: "logs:CreateLogGroup", resource: arnPrefix("logs") + "log-group:/ecs/" + testProject, allow: true},
 		{action: "logs:DeleteLogGroup", resource: arnPrefix("logs") + "log-group:/ecs/billing", allow: false},
 		{action: "servicediscovery:CreateHttpNamespace", resource: "*", context: taggedProject(testProject), allow: true},
-		// IAM: the stack's task roles only; never the GitHub roles (no self-escalation).
-		{action: "iam:CreateRole", resource: taskRole, allow: true},
-		{action: "iam:PutRolePolicy", resource: taskRole, allow: true},
-		{action: "iam:PassRole", resource: taskRole, context: map[string]any{"iam:PassedToService": "ecs-tasks.amazonaws.com"}, allow: true},
-		{action: "iam:PassRole", resource: taskRole, context: map[string]any{"iam:PassedToService": "lambda.amazonaws.com"}, allow: false},
+		// IAM: no writes at all (the bootstrap creates the task execution role); pass only
+		// that role, and only to ECS tasks.
+		{action: "iam:GetRole", resource: execRole, allow: true},
+		{action: "iam:PassRole", resource: execRole, context: passedTo("ecs-tasks.amazonaws.com"), allow: true},
+		{action: "iam:PassRole", resource: execRole, context: passedTo("lambda.amazonaws.com"), allow: false},
+		{action: "iam:PassRole", resource: execRole, context: passedTo("ec2.amazonaws.com"), allow: false},
+		{action: "iam:PassRole", resource: taskRole, context: passedTo("ecs-tasks.amazonaws.com"), allow: false},
+		{action: "iam:PassRole", resource: "arn:aws:iam::" + testAccount + ":role/" + RoleName(testProject, "deploy"), context: passedTo("ecs-tasks.amazonaws.com"), allow: false},
 		{action: "iam:PutRolePolicy", resource: "arn:aws:iam::" + testAccount + ":role/" + RoleName(testProject, "deploy"), allow: false},
 		{action: "iam:AttachRolePolicy", resource: "arn:aws:iam::" + testAccount + ":role/" + RoleName(testProject, "session"), allow: false},
 		{action: "iam:CreatePolicyVersion", resource: "arn:aws:iam::" + testAccount + ":policy/" + testProject + "-deploy", allow: false},
 		{action: "iam:CreateUser", resource: "arn:aws:iam::" + testAccount + ":user/backdoor", allow: false},
 		{action: "iam:CreateServiceLinkedRole", resource: "arn:aws:iam::" + testAccount + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", context: map[string]any{"iam:AWSServiceName": "ecs.amazonaws.com"}, allow: true},
 	},
+}
+
+// init adds the IAM writes no flow may make on any role: each of them, on a role it can
+// pass to ECS, is one call away from a role trusting an outside account with "*".
+func init() {
+	roles := []string{taskRole, execRole, "arn:aws:iam::" + testAccount + ":role/" + testProject + "-task-other"}
+	for _, flow := range Flows {
+		roles = append(roles, "arn:aws:iam::"+testAccount+":role/"+RoleName(testProject, flow))
+	}
+	for _, flow := range Flows {
+		have := map[string]bool{}
+		for _, p := range flowPermissions[flow] {
+			have[permCaseID(flow, p)] = true
+		}
+		for _, action := range []string{"iam:CreateRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"} {
+			for _, role := range roles {
+				p := perm{action: action, resource: role, allow: false}
+				if !have[permCaseID(flow, p)] {
+					flowPermissions[flow] = append(flowPermissions[flow], p)
+				}
+			}
+		}
+	}
 }
 
 func permCaseID(flow string, p perm) string {

@@ -122,7 +122,17 @@ func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
 	if len(secrets) == 0 {
 		t.Fatal("the stack plans no aws_ssm_parameter.secret: update this test")
 	}
-	execRole := "arn:aws:iam::" + testAccount + ":role/" + after(t, rcs, "aws_iam_role.execution", "name")
+	// The stack creates no IAM at all: its task definition runs with the role the
+	// bootstrap made, which is what lets the deploy role go without IAM writes.
+	for addr := range rcs {
+		if strings.HasPrefix(addr, "aws_iam_") {
+			t.Errorf("the stack plans %s: with the bootstrap, IAM roles and policies belong to terraform/bootstrap", addr)
+		}
+	}
+	execRole := after(t, rcs, "aws_ecs_task_definition.jitsi", "execution_role_arn")
+	if want := outputString(t, a, "task_execution_role_arn"); execRole != want {
+		t.Errorf("the task definition runs with %s, want the bootstrap's %s", execRole, want)
+	}
 	logGroup := arnPrefix("logs") + "log-group:" + after(t, rcs, "aws_cloudwatch_log_group.task", "name")
 	dataBucket := "arn:aws:s3:::" + after(t, rcs, "aws_s3_bucket.data", "bucket")
 	eip := rcs["module.jvb_nlb[0].aws_eip.this[0]"]
@@ -153,7 +163,9 @@ func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
 		},
 		"deploy": {
 			{action: "ecs:UpdateService", resource: service, allow: true},
-			{action: "iam:PutRolePolicy", resource: execRole, allow: true},
+			{action: "iam:GetRole", resource: execRole, allow: true},
+			{action: "iam:PassRole", resource: execRole, context: passedTo("ecs-tasks.amazonaws.com"), allow: true},
+			{action: "iam:PutRolePolicy", resource: execRole, allow: false},
 			{action: "logs:CreateLogGroup", resource: logGroup, allow: true},
 			{action: "s3:CreateBucket", resource: dataBucket, allow: true},
 			{action: "elasticloadbalancing:CreateLoadBalancer", resource: lb, context: tagged, allow: true},
@@ -165,7 +177,24 @@ func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
 			perm{action: "elasticloadbalancing:RegisterTargets", resource: tg, allow: true},
 			perm{action: "elasticloadbalancing:DeleteTargetGroup", resource: tg, allow: true})
 	}
+	// The task starts with the bootstrap's role: it reads the parameters the stack plans
+	// and writes the log group the stack plans, nothing else. (Decrypting SecureStrings is
+	// up to the aws/ssm key policy, which iam-simulate needs as the resource policy; see
+	// testSSMKeyPolicy.)
+	task, err := ReadRole(ctx, iamClient(a.moto.URL, rootCreds), testProject+"-ecs-task-execution")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles["task"] = task
+	perms["task"] = []perm{
+		{action: "ssm:GetParameters", resource: advertise, allow: true},
+		{action: "logs:CreateLogStream", resource: logGroup + ":log-stream:jvb/jvb/0123", allow: true},
+		{action: "logs:PutLogEvents", resource: logGroup + ":log-stream:jvb/jvb/0123", allow: true},
+		{action: "ssm:GetParameters", resource: arnPrefix("ssm") + "parameter/billing/db-password", allow: false},
+		{action: "ssm:PutParameter", resource: advertise, allow: false},
+	}
 	for _, s := range secrets {
+		perms["task"] = append(perms["task"], perm{action: "ssm:GetParameters", resource: s, allow: true})
 		perms["session"] = append(perms["session"], perm{action: "ssm:PutParameter", resource: s, allow: false})
 		perms["plan"] = append(perms["plan"], perm{action: "ssm:GetParameter", resource: s, allow: false})
 		perms["deploy"] = append(perms["deploy"], perm{action: "ssm:PutParameter", resource: s, allow: true})
@@ -180,8 +209,12 @@ func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
 			if vars == nil {
 				vars = map[string]any{}
 			}
+			principal := sessionPrincipal(flow)
+			if flow == "task" {
+				principal = "arn:aws:sts::" + testAccount + ":assumed-role/" + testProject + "-ecs-task-execution/task"
+			}
 			cases = append(cases, simCase{ID: id, IdentityPolicies: roles[flow].Policies, Request: simRequest{
-				Principal: sessionPrincipal(flow), Action: p.action,
+				Principal: principal, Action: p.action,
 				Resource: simResource{p.resource, testAccount}, ContextVariables: vars,
 			}})
 			want[id] = p.allow

@@ -89,7 +89,7 @@ number from --pr or the event); a read-only token (fork) writes the summary only
 			return runDeployPlan(cmd.Context(), a, f, comment, pr)
 		},
 	}
-	c.Flags().BoolVar(&refresh, "refresh", true, "refresh state before planning; --refresh=false for a plan role that may not read the stack's secrets (pull requests)")
+	c.Flags().BoolVar(&refresh, "refresh", true, "refresh state before planning; --refresh=false for the read-only plan role of pull requests: no refresh (it may not read the stack's secrets) and no state lock (it may not write the lock file)")
 	c.Flags().BoolVar(&comment, "pr-comment", false, "create or update the sticky pull request comment")
 	c.Flags().IntVar(&pr, "pr", 0, "pull request number (default: from the GitHub event)")
 	return c
@@ -115,21 +115,29 @@ func newDeployApply(a *App, f *deployFlags) *cobra.Command {
 }
 
 func newDeployRollback(a *App, f *deployFlags) *cobra.Command {
-	var ref string
+	var ref, reviewed, branch string
 	c := &cobra.Command{
 		Use:   "rollback",
-		Short: "Re-apply the stack configuration of a git ref against the current state",
+		Short: "Plan the stack configuration of an earlier commit of the default branch, then apply exactly that plan",
 		Long: `rollback extracts the Terraform files of --ref from git (never touching the
-working tree), applies them in full against the current state and checks that a
-fresh plan is empty. It does not restore state: see deploy restore-state.`,
-		Example: `  jitsictl deploy rollback
-  jitsictl deploy rollback --ref 1a2b3c4`,
+working tree). The commit must be on the default branch (an ancestor of it): a
+rollback returns to reviewed history, never to an unmerged branch; anything else is
+refused before any AWS call. Without --reviewed it plans that configuration in full
+against the current state as one stage "rollback" and writes its hash to
+reviewed.json and summary.md (like deploy plan). With --reviewed it backs the state
+up, re-plans, refuses any plan whose hash differs from the reviewed one, applies it
+and checks that a fresh plan is empty. It does not restore state: see deploy
+restore-state.`,
+		Example: `  jitsictl deploy rollback --ref 1a2b3c4 --out rollback
+  jitsictl deploy rollback --ref 1a2b3c4 --out rollback --reviewed rollback/reviewed.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDeployRollback(cmd.Context(), a, f, ref)
+			return runDeployRollback(cmd.Context(), a, f, ref, reviewed, branch)
 		},
 	}
 	c.Flags().StringVar(&ref, "ref", "HEAD~1", "git commit whose configuration to re-apply (default: the commit before the deploy)")
+	c.Flags().StringVar(&reviewed, "reviewed", "", "reviewed.json written by the rollback's plan: apply exactly that plan")
+	c.Flags().StringVar(&branch, "default-branch", "main", "the repository's default branch; --ref must be on it")
 	return c
 }
 
@@ -440,15 +448,21 @@ func (a *App) rollbackHint() string {
 	return "jitsictl deploy rollback --ref " + ref
 }
 
-func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref string) error {
+func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref, reviewedFile, branch string) error {
 	if strings.TrimSpace(ref) == "" || strings.HasPrefix(ref, "-") {
 		return Usagef("--ref %q is not a git ref", ref)
 	}
-	dir, err := a.StackDir()
-	if err != nil {
-		return err
+	var rev stage.Reviewed
+	if reviewedFile != "" {
+		var err error
+		if rev, err = stage.ReadReviewed(reviewedFile); err != nil {
+			return usageError{err}
+		}
 	}
-	_, be, err := a.initialisedStack(ctx)
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return usageError{fmt.Errorf("--out %q: %w", f.out, err)}
+	}
+	dir, err := a.StackDir()
 	if err != nil {
 		return err
 	}
@@ -457,11 +471,22 @@ func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref string) 
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	// Git only, before any AWS call: which commit, and is it history of the default branch.
 	commit, old, err := stage.ExtractRef(ctx, dir, ref, tmp)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := stage.OnDefaultBranch(ctx, dir, commit, branch); err != nil {
+		return usageError{err}
+	}
+	if reviewedFile != "" && rev.HeadSHA != commit {
+		return Usagef("--reviewed %s is the plan of commit %q, not of %s (%s): plan this rollback first", reviewedFile, rev.HeadSHA, ref, commit)
+	}
+
+	_, be, err := a.initialisedStack(ctx)
 	if err != nil {
 		return err
 	}
-	a.Reporter.Infof("rolling back to the configuration of %s (%s)", ref, commit)
 	backend := a.BackendConfig
 	if backend == "" {
 		if _, err := os.Stat(filepath.Join(dir, "backend.hcl")); err == nil {
@@ -493,16 +518,51 @@ func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref string) 
 	if err != nil {
 		return err
 	}
-	s, err := stage.Converge(ctx, r, tf.Vars{"nlb_enabled": nlb}, old, a.Reporter)
+	d := &stage.Deployer{TF: r, Vars: tf.Vars{"nlb_enabled": nlb}, Stages: []stage.Numbered{stage.RollbackStage}, Dir: f.out, Report: a.Reporter, HeadSHA: commit}
+
+	if reviewedFile == "" {
+		a.Reporter.Infof("planning a rollback to the configuration of %s (%s)", ref, commit)
+		planned, err := d.Plan(ctx)
+		if err != nil {
+			return err
+		}
+		results := []prcomment.StageResult{planned[0].Result()}
+		md := fmt.Sprintf("### Rollback to %s\n\nApply it with the hash below (reviewed.json) after approval.\n\n", commit) +
+			prcomment.Render(prcomment.Comment{Stages: results, RunURL: a.runURL(), HeadSHA: commit, Limit: prcomment.MaxSummary})
+		summaryPath := filepath.Join(f.out, "summary.md")
+		if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
+			return err
+		}
+		a.Reporter.Summary(md)
+		abs, _ := filepath.Abs(summaryPath)
+		a.Reporter.Output("has-changes", strconv.FormatBool(planned[0].Summary.HasChanges()))
+		a.Reporter.Output("plan-hash", combinedHash(planned))
+		a.Reporter.Output("summary-path", abs)
+		a.Reporter.Result(planResult(planned, abs))
+		if err := stage.Failed(planned); err != nil {
+			a.Reporter.Errorf("%v", err)
+			return Failed("deploy rollback: the plan failed")
+		}
+		return nil
+	}
+
+	awsCfg, err := a.AWS(ctx)
+	if err != nil {
+		return err
+	}
+	d.Backup = &stage.Backup{S3: awsx.S3(awsCfg, a.Getenv), Bucket: be.Bucket, StateKey: be.Key, Dir: f.out}
+	a.Reporter.Infof("rolling back to the configuration of %s (%s), as reviewed", ref, commit)
+	res, err := d.Apply(ctx, rev.Stages)
 	a.Reporter.Result(struct {
-		Commit string      `json:"commit"`
-		Counts plan.Counts `json:"counts"`
-		Error  string      `json:"error,omitempty"`
-	}{commit, s.Counts, errString(err)})
+		Commit       string      `json:"commit"`
+		Backup       stage.Saved `json:"backup"`
+		FinalChecked bool        `json:"final_plan_empty"`
+		Error        string      `json:"error,omitempty"`
+	}{commit, res.Backup, res.FinalChecked, errString(err)})
 	if err != nil {
 		return fmt.Errorf("rollback to %s: %w", commit, err)
 	}
-	a.Reporter.Summary(fmt.Sprintf("### Rolled back to %s\n\n%d created, %d updated, %d replaced, %d deleted; a fresh plan is empty.\n", commit, s.Counts.Create, s.Counts.Update, s.Counts.Replace, s.Counts.Delete))
+	a.Reporter.Summary(fmt.Sprintf("### Rolled back to %s\n\nApplied the reviewed plan; a fresh plan is empty. State backup (serial %d): `%s`.\n", commit, res.Backup.Serial, res.Backup.Remote))
 	return nil
 }
 

@@ -63,7 +63,8 @@ func newLegacyStack(t *testing.T) *legacyStack {
 	}
 	defer log.Close()
 	ctx := context.Background()
-	r, err := tf.New(ctx, dir, tf.WithEnv(emu.Env()), tf.WithVars(emu.TFVars()), tf.WithProgress(log))
+	// The fixture predates create_execution_role: only the emulator's S3 setting applies.
+	r, err := tf.New(ctx, dir, tf.WithEnv(emu.Env()), tf.WithVars(tf.Vars{"s3_use_path_style": emu.TFVars()["s3_use_path_style"]}), tf.WithProgress(log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(repo, ".gitignore"), []byte(".terraform/\n*.log\n*.hcl\nlegacy/\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		git("init", "-q")
+		git("init", "-q", "-b", "main")
 		git("add", "-A")
 		git("commit", "-qm", "v1")
 		edit(t, filepath.Join(l.st.Dir, "secrets.tf"), "Comma-separated public IPs JVB advertises", "Public IPs JVB advertises")
@@ -398,9 +399,23 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 			t.Errorf("stage 1 was not left applied: description %q", d)
 		}
 
-		r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", l.backend)
+		// The rollback is planned (a hash, like a pull request's plan) and then applied
+		// exactly as planned.
+		rb := t.TempDir()
+		r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", l.backend, "--out", rb)
 		if r.code != ExitOK {
-			t.Fatalf("rollback exit %d\n%s", r.code, r.stderr)
+			t.Fatalf("rollback plan exit %d\n%s", r.code, r.stderr)
+		}
+		if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Public IPs JVB advertises") {
+			t.Errorf("planning the rollback changed the description to %q", d)
+		}
+		rev, err := stage.ReadReviewed(filepath.Join(rb, stage.ReviewedFile))
+		if err != nil || rev.Stages["rollback"] == "" {
+			t.Fatalf("rollback plan wrote no hash: %v %+v", err, rev)
+		}
+		r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", l.backend, "--out", rb, "--reviewed", filepath.Join(rb, stage.ReviewedFile))
+		if r.code != ExitOK {
+			t.Fatalf("rollback apply exit %d\n%s", r.code, r.stderr)
 		}
 		if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Comma-separated") {
 			t.Errorf("rollback left the description %q", d)
@@ -522,6 +537,7 @@ func TestGHADeployArgs(t *testing.T) {
 		{map[string]string{"command": "plan", "refresh": "no"}, "", `input refresh "no"`},
 		{map[string]string{"command": "apply", "reviewed": "r/reviewed.json", "out": "o"}, "deploy apply --reviewed=r/reviewed.json --out=o", ""},
 		{map[string]string{"command": "rollback", "ref": "abc123"}, "deploy rollback --ref=abc123", ""},
+		{map[string]string{"command": "rollback", "ref": "abc123", "reviewed": "reviewed/reviewed.json"}, "deploy rollback --ref=abc123 --reviewed=reviewed/reviewed.json", ""},
 		{map[string]string{"command": "plan", "stage": "--help"}, "deploy plan --stage=--help", ""},
 		{map[string]string{"command": "apply"}, "", "input reviewed is empty"},
 		{map[string]string{"command": "rollback", "ref": "--exec=x"}, "", "is not a git ref"},

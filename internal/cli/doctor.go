@@ -16,7 +16,8 @@ import (
 func init() { register(newDoctorCmd) }
 
 func newDoctorCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	var repo, env, branch string
+	c := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check that AWS, Terraform, the state backend and the stack are ready",
 		Long: `doctor runs every prerequisite check and prints a PASS/FAIL table with the
@@ -32,6 +33,9 @@ exact fix for each failure. It exits 1 when any check fails.`,
 				return err
 			}
 			deps := doctor.Deps{Dir: dir, BackendConfig: a.BackendConfig, Profile: a.awsSettings().ProfileName()}
+			if deps.GitHub, err = a.githubCheck(repo, env, branch); err != nil {
+				return err
+			}
 			if cfg, err := a.AWS(ctx); err != nil {
 				deps.AWSErr = err
 			} else {
@@ -51,6 +55,10 @@ exact fix for each failure. It exits 1 when any check fails.`,
 			return nil
 		},
 	}
+	c.Flags().StringVar(&repo, "repo", "", "also check this GitHub repository's production environment and OIDC subject (default: $GITHUB_REPOSITORY; needs GITHUB_TOKEN)")
+	c.Flags().StringVar(&env, "environment", "production", "with --repo: the environment the deploy role trusts")
+	c.Flags().StringVar(&branch, "default-branch", "main", "with --repo: the only branch that may deploy")
+	return c
 }
 
 func renderChecks(r report.Reporter, stdout interface{ Write([]byte) (int, error) }, format string, checks []doctor.Check) {

@@ -111,6 +111,10 @@ var actionSpecs = []actionSpec{
 					}
 					args = append(args, "--ref="+ref)
 				}
+				// Without reviewed: plan the rollback; with it: apply exactly that plan.
+				if r := in("reviewed"); r != "" {
+					args = append(args, "--reviewed="+r)
+				}
 			default:
 				return nil, fmt.Errorf("input command %q: use plan, apply or rollback", command)
 			}

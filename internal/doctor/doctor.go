@@ -68,7 +68,13 @@ type Deps struct {
 	// Dir is the Terraform root; BackendConfig the -backend-config file used to init it.
 	Dir           string
 	BackendConfig string
+	// GitHub, when set, checks the repository settings the deploy role's trust relies
+	// on (internal/ghenv.Check: the same code `jitsictl bootstrap github` ends with).
+	GitHub func(context.Context) ([]GitHubFinding, error)
 }
+
+// GitHubFinding is one wrong GitHub setting and its fix.
+type GitHubFinding struct{ Problem, Fix string }
 
 // MinTerraform is the oldest Terraform with write-only arguments (value_wo),
 // which keep the stack's secrets out of state.
@@ -165,6 +171,23 @@ func Run(ctx context.Context, d Deps) []Check {
 		}
 		return fmt.Sprintf("%d outputs", len(outs)), "", nil
 	})
+
+	if d.GitHub != nil {
+		timed("GitHub production environment", func() (string, string, error) {
+			found, err := d.GitHub(ctx)
+			if err != nil {
+				return "", "export GITHUB_TOKEN with a token that may read the repository's settings (gh auth token)", err
+			}
+			if len(found) > 0 {
+				var problems []string
+				for _, f := range found {
+					problems = append(problems, f.Problem)
+				}
+				return "", found[0].Fix, errors.New(strings.Join(problems, "; "))
+			}
+			return "required reviewers, default branch only, default OIDC subject", "", nil
+		})
+	}
 	return checks
 }
 

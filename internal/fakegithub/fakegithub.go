@@ -70,6 +70,7 @@ type Server struct {
 	clock      time.Time
 	violations []string
 	requests   []string
+	settings   *settings // settings.go
 
 	// mutateResponse lets the package's own tests break a response on purpose.
 	mutateResponse func(op string, body any) any
@@ -338,6 +339,9 @@ func (s *Server) handle(op string, p map[string]string, r *http.Request, body []
 		return errorReply(http.StatusNotFound, "Not Found")
 	}
 	owner, repo := p["owner"], p["repo"]
+	if rep, ok := s.handleSettings(op, p, who, body); ok {
+		return rep
+	}
 	switch op {
 	case "GET /repos/{owner}/{repo}/issues/{issue_number}/comments":
 		issue, _ := strconv.Atoi(p["issue_number"])
@@ -428,13 +432,31 @@ func (s *Server) list(r *http.Request, owner, repo string, issue int) reply {
 // render is the issue-comment object GitHub returns; callers hold s.mu.
 func (s *Server) render(c *Comment) map[string]any {
 	base := s.URL
-	login := c.Author
+	user := s.renderUser(c.Author)
+	repoURL := fmt.Sprintf("%s/repos/%s/%s", base, c.Owner, c.Repo)
+	return map[string]any{
+		"id":                 c.ID,
+		"node_id":            "IC_" + strconv.FormatInt(c.ID, 36),
+		"url":                fmt.Sprintf("%s/issues/comments/%d", repoURL, c.ID),
+		"html_url":           fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", c.Owner, c.Repo, c.Issue, c.ID),
+		"issue_url":          fmt.Sprintf("%s/issues/%d", repoURL, c.Issue),
+		"body":               c.Body,
+		"user":               user,
+		"created_at":         c.CreatedAt.Format(time.RFC3339),
+		"updated_at":         c.UpdatedAt.Format(time.RFC3339),
+		"author_association": "NONE",
+	}
+}
+
+// renderUser is the simple-user object GitHub embeds in comments and environments.
+func (s *Server) renderUser(login string) map[string]any {
+	base := s.URL
 	typ := "User"
 	if strings.HasSuffix(login, "[bot]") {
 		typ = "Bot"
 	}
-	userID := int64(len(login))*7919 + 41
-	user := map[string]any{
+	userID := userID(login)
+	return map[string]any{
 		"login":               login,
 		"id":                  userID,
 		"node_id":             "U_" + strconv.FormatInt(userID, 36),
@@ -453,18 +475,5 @@ func (s *Server) render(c *Comment) map[string]any {
 		"received_events_url": base + "/users/" + url.PathEscape(login) + "/received_events",
 		"type":                typ,
 		"site_admin":          false,
-	}
-	repoURL := fmt.Sprintf("%s/repos/%s/%s", base, c.Owner, c.Repo)
-	return map[string]any{
-		"id":                 c.ID,
-		"node_id":            "IC_" + strconv.FormatInt(c.ID, 36),
-		"url":                fmt.Sprintf("%s/issues/comments/%d", repoURL, c.ID),
-		"html_url":           fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", c.Owner, c.Repo, c.Issue, c.ID),
-		"issue_url":          fmt.Sprintf("%s/issues/%d", repoURL, c.Issue),
-		"body":               c.Body,
-		"user":               user,
-		"created_at":         c.CreatedAt.Format(time.RFC3339),
-		"updated_at":         c.UpdatedAt.Format(time.RFC3339),
-		"author_association": "NONE",
 	}
 }

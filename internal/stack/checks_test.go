@@ -282,6 +282,11 @@ func checkBucket(t *testing.T, c clients, bucket string) {
 	if !archive || !noncurrent {
 		t.Errorf("lifecycle rules %+v: want archive/ -> GLACIER_IR and noncurrent expiry", lc.Rules)
 	}
+	// TLS only, like the state bucket.
+	pol := aws.ToString(must(c.s3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b}))(t).Policy)
+	if !strings.Contains(pol, `"Effect":"Deny"`) || !strings.Contains(pol, `"aws:SecureTransport":"false"`) {
+		t.Errorf("bucket policy %s: want a Deny on aws:SecureTransport false", pol)
+	}
 }
 
 // Write-only secrets: the values exist in SSM but nowhere in the state object or in

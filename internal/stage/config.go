@@ -2,8 +2,9 @@
 // targeted saved plan with a policy of allowed actions and checks of its expected result.
 // Deployer.Plan saves what a reviewer approves (with a hash per stage); Deployer.Apply
 // backs the state up, refuses anything other than what was reviewed, applies stage by
-// stage, checks each, and ends with a full plan that must be empty. ExtractRef and
-// Converge re-apply an older commit's configuration (rollback); Restore puts a state
+// stage, checks each, and ends with a full plan that must be empty. ExtractRef,
+// OnDefaultBranch and RollbackStage plan and apply an older commit of the default branch
+// the same reviewed way (rollback); Restore puts a state
 // backup back only when it belongs to the same state.
 package stage
 

@@ -11,10 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/jitsictl/jitsictl/internal/plan"
-	"github.com/jitsictl/jitsictl/internal/report"
-	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
 // ExtractRef writes the Terraform configuration that stackDir held at git ref into dst
@@ -98,37 +94,39 @@ func untar(r io.Reader, dst string) error {
 	}
 }
 
-// Converge applies a configuration in full against the current state and proves it
-// converged: a saved plan is shown, applied, and a fresh plan must have no changes.
-// Rollback uses it with an older commit's configuration; no stage policy applies, since
-// going back may have to delete what the failed deploy created.
-func Converge(ctx context.Context, t Terraform, vars tf.Vars, dir string, r report.Reporter) (plan.Summary, error) {
-	file := filepath.Join(dir, "rollback.tfplan")
-	r.Begin("plan rollback")
-	_, err := t.Plan(ctx, vars, nil, file)
-	var s plan.Summary
-	if err == nil {
-		var p, perr = t.ShowPlan(ctx, file)
-		err = perr
-		s = plan.Summarize(p)
+// OnDefaultBranch refuses a commit that is not an ancestor of (or equal to) the default
+// branch: a rollback re-applies reviewed history, never a fetched but unmerged branch.
+// It looks at the remote-tracking branch first (what the default branch is on GitHub),
+// then at the local one.
+func OnDefaultBranch(ctx context.Context, stackDir, commit, branch string) error {
+	if branch == "" || strings.HasPrefix(branch, "-") {
+		return fmt.Errorf("default branch %q is not a branch name", branch)
 	}
-	r.End("plan rollback", err)
-	if err != nil {
-		return s, err
-	}
-	if s.HasChanges() {
-		r.Begin("apply rollback")
-		err = t.ApplyPlan(ctx, file)
-		r.End("apply rollback", err)
-		if err != nil {
-			return s, fmt.Errorf("terraform apply: %w", err)
+	var tip string
+	for _, ref := range []string{"refs/remotes/origin/" + branch, "refs/heads/" + branch} {
+		if _, err := git(ctx, stackDir, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}"); err == nil {
+			tip = ref
+			break
 		}
 	}
-	r.Begin("check rollback converged")
-	changed, err := t.Plan(ctx, vars, nil, "")
-	if err == nil && changed {
-		err = errors.New("a plan after the rollback still has changes")
+	if tip == "" {
+		return fmt.Errorf("the default branch %s is not in this checkout (fetch it: actions/checkout with fetch-depth: 0)", branch)
 	}
-	r.End("check rollback converged", err)
-	return s, err
+	cmd := exec.CommandContext(ctx, "git", "-C", stackDir, "merge-base", "--is-ancestor", commit, tip)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &exit) && exit.ExitCode() == 1:
+		return fmt.Errorf("commit %s is not on %s (%s): a rollback may only return to a commit the default branch already contains", commit, branch, tip)
+	default:
+		return fmt.Errorf("git merge-base --is-ancestor %s %s: %v: %s", commit, tip, err, strings.TrimSpace(stderr.String()))
+	}
 }
+
+// RollbackStage is the one stage a rollback plans and applies: the old commit's whole
+// configuration, which may have to delete what the deploy after it created.
+var RollbackStage = Numbered{N: 1, Last: true, Stage: Stage{Name: "rollback", Allow: []string{"create", "update", "replace", "delete"}}}

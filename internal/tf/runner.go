@@ -71,7 +71,9 @@ func WithVars(v Vars) Option { return func(c *config) { c.vars = c.vars.merge(v)
 // (-refresh=false). A pull request's plan role may not read the stack's
 // secrets, which a refresh of their SSM parameters would; such a plan shows
 // the change against the recorded state, and apply (which refreshes) is held
-// to it by the reviewed hash.
+// to it by the reviewed hash. Such a plan also takes no state lock (-lock=false):
+// it writes nothing, and the plan role may not create or delete the lock file, so
+// it can never break a running deploy's lock.
 func WithoutRefresh() Option { return func(c *config) { c.noRefresh = true } }
 
 // withGetenv replaces os.Getenv when reading JITSICTL_* settings (tests).
@@ -219,7 +221,7 @@ func (r *Runner) Plan(ctx context.Context, vars Vars, targets []string, outFile 
 		opts = append(opts, tfexec.Out(outFile))
 	}
 	if r.noRefresh {
-		opts = append(opts, tfexec.Refresh(false))
+		opts = append(opts, tfexec.Refresh(false), tfexec.Lock(false))
 	}
 	changes, err := r.tf.Plan(ctx, opts...)
 	if err != nil {

@@ -249,6 +249,7 @@ func (r *runner) run(t *testing.T, event, workflow string, args ...string) actRu
 		"--local-repository", "actions/setup-go@v5=" + filepath.Join(r.standins, "setup-go"),
 		"--local-repository", "aws-actions/configure-aws-credentials@v4=" + filepath.Join(r.standins, "configure-aws-credentials"),
 		"--local-repository", "actions/upload-artifact@v4=" + filepath.Join(r.standins, "upload-artifact"),
+		"--local-repository", "actions/download-artifact@v4=" + filepath.Join(r.standins, "download-artifact"),
 	}
 	for _, kv := range []struct {
 		flag string
@@ -278,6 +279,15 @@ func (r *runner) run(t *testing.T, event, workflow string, args ...string) actRu
 		}
 	}
 	return res
+}
+
+// setArtifacts points the upload- and download-artifact stand-ins at dir from the next run on.
+func (r *runner) setArtifacts(dir string) {
+	for i, kv := range r.env {
+		if strings.HasPrefix(kv, "STANDIN_ARTIFACTS=") {
+			r.env[i] = "STANDIN_ARTIFACTS=" + dir
+		}
+	}
 }
 
 // newRunner sets act up for the workspace ws: the stand-ins mapped in, the

@@ -9,7 +9,7 @@ resource "aws_iam_openid_connect_provider" "github" {
 }
 
 data "aws_iam_policy_document" "trust" {
-  for_each = local.subjects
+  for_each = local.trust
 
   statement {
     sid     = "GitHubActions${title(each.key)}"
@@ -31,16 +31,35 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values   = [each.value]
+      values   = [each.value.sub]
+    }
+
+    dynamic "condition" {
+      for_each = length(each.value.workflows) > 0 ? [each.value.workflows] : []
+      content {
+        test     = "StringEquals"
+        variable = "${local.oidc_host}:job_workflow_ref"
+        values   = condition.value
+      }
+    }
+
+    # Only the pull request number is a wildcard; the repository and file are exact.
+    dynamic "condition" {
+      for_each = length(each.value.workflow_like) > 0 ? [each.value.workflow_like] : []
+      content {
+        test     = "StringLike"
+        variable = "${local.oidc_host}:job_workflow_ref"
+        values   = condition.value
+      }
     }
   }
 }
 
 resource "aws_iam_role" "github" {
-  for_each = local.subjects
+  for_each = local.trust
 
   name                 = "${var.project}-github-${each.key}"
-  description          = "jitsictl ${each.key} flow, assumed by ${var.github_repository} (${each.value})"
+  description          = "jitsictl ${each.key} flow, assumed by ${var.github_repository} (${each.value.sub})"
   assume_role_policy   = data.aws_iam_policy_document.trust[each.key].json
   max_session_duration = 3600
 }

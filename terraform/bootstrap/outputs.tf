@@ -10,6 +10,11 @@ output "session_role_arn" {
   value = aws_iam_role.github["session"].arn
 }
 
+# The stack finds it by name; create_execution_role stays false there.
+output "task_execution_role_arn" {
+  value = aws_iam_role.task_execution.arn
+}
+
 output "state_bucket_name" {
   value = aws_s3_bucket.state.bucket
 }
@@ -47,9 +52,11 @@ output "github_settings" {
     gh variable set AWS_REGION --repo ${var.github_repository} --body '${var.region}'
     gh variable set JITSICTL_STATE_BUCKET --repo ${var.github_repository} --body '${aws_s3_bucket.state.bucket}'
     gh variable set JITSICTL_STATE_KEY --repo ${var.github_repository} --body '${local.state_key}'
-    # The deploy role trusts only jobs that run in the "${var.production_environment}" environment:
-    gh api --method PUT repos/${var.github_repository}/environments/${var.production_environment}
-    # then add required reviewers and limit its deployment branches to ${var.default_branch} in the repository settings.
+    # The deploy role trusts deploy.yml on ${var.default_branch} in the "${var.production_environment}" environment only.
+    # Create that environment with required reviewers and ${var.default_branch} as its only deployment
+    # branch, and keep GitHub's default OIDC subject format (a token with admin rights):
+    GITHUB_TOKEN=$(gh auth token) jitsictl bootstrap github --repo ${var.github_repository} --environment ${var.production_environment} --default-branch ${var.default_branch} --reviewer <your GitHub login>
+    # `jitsictl doctor --repo ${var.github_repository}` checks the same settings later.
   EOT
 }
 

@@ -1,7 +1,7 @@
 # Deploy applies the whole stack from main, behind the production environment's
 # protection rules. Broad, but every action that AWS lets us scope is scoped to this
-# project's names or tags; IAM writes reach only the stack's task roles, never these
-# GitHub roles (no escalation from a deploy job to editing its own policy).
+# project's names or tags. No IAM writes at all: the task execution role comes from
+# task_role.tf, and deploy may only pass that one role, only to ECS tasks.
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "StateBucket"
@@ -15,10 +15,33 @@ data "aws_iam_policy_document" "deploy" {
     resources = [local.state_object_arn, local.state_lock_arn, local.session_record_arn]
   }
 
-  # Bucket-level only: the data bucket's settings, not its recordings.
+  # The state backup every apply writes first (stage/backup.go) and restore-state reads.
+  # No delete: the bucket's versioning keeps them, and nothing here prunes them.
   statement {
-    sid       = "DataBucket"
-    actions   = ["s3:*"]
+    sid       = "StateBackups"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = [local.state_backups_arn]
+  }
+
+  # The data bucket's settings, as its resources in terraform/storage.tf need them; not
+  # its recordings, and no Delete* (of the bucket, its policy or its public access block).
+  statement {
+    sid = "DataBucket"
+    actions = [
+      "s3:CreateBucket",
+      "s3:ListBucket",
+      "s3:GetBucket*",
+      "s3:GetAccelerateConfiguration",
+      "s3:GetEncryptionConfiguration",
+      "s3:GetLifecycleConfiguration",
+      "s3:GetReplicationConfiguration",
+      "s3:PutBucketTagging",
+      "s3:PutBucketVersioning",
+      "s3:PutEncryptionConfiguration",
+      "s3:PutLifecycleConfiguration",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:PutBucketPolicy",
+    ]
     resources = ["${local.arn}:s3:::${local.data_bucket}"]
   }
 
@@ -83,20 +106,17 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["*"]
   }
 
+  # The stack looks the bootstrap's task execution role up (data "aws_iam_role").
   statement {
-    sid = "ProjectTaskRoles"
-    actions = [
-      "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
-      "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies",
-      "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:TagRole", "iam:UntagRole",
-    ]
-    resources = ["${local.arn}:iam::${local.account}:role/${var.project}-task-*"]
+    sid       = "ReadTaskExecutionRole"
+    actions   = ["iam:GetRole"]
+    resources = [aws_iam_role.task_execution.arn]
   }
 
   statement {
-    sid       = "PassTaskRolesToECS"
+    sid       = "PassTaskExecutionRoleToECS"
     actions   = ["iam:PassRole"]
-    resources = ["${local.arn}:iam::${local.account}:role/${var.project}-task-*"]
+    resources = [aws_iam_role.task_execution.arn]
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"

@@ -5,8 +5,6 @@ data "aws_iam_policy_document" "stack_read" {
     sid = "DescribeStack"
     actions = [
       "ec2:Describe*",
-      "ecs:Describe*",
-      "ecs:List*",
       "elasticloadbalancing:Describe*",
       "logs:DescribeLogGroups",
       "logs:ListTagsForResource",
@@ -19,25 +17,53 @@ data "aws_iam_policy_document" "stack_read" {
       "cloudwatch:GetMetricData",
       # The stack's ephemeral password generator runs during plan; it reads no secret.
       "secretsmanager:GetRandomPassword",
-      # jitsictl cost: idle inventory (hosted zones), list prices and actual spend.
+      # jitsictl cost: idle inventory (hosted zones) and list prices. The plan comment's
+      # cost delta prices the plan with the Price List; no Cost Explorer (only
+      # `jitsictl cost --actual`, run by a person, reads actual spend).
       "route53:ListHostedZones",
       "route53:ListTagsForResources",
       "pricing:GetProducts",
-      "ce:GetCostAndUsage",
+      # Task definitions have no resource-level permission for reading.
+      "ecs:DescribeTaskDefinition",
     ]
     # These APIs either have no resource-level permissions or only list metadata.
     resources = ["*"]
   }
 
+  # ECS reads that AWS scopes: this project's cluster, service and tasks only, never
+  # another application's.
   statement {
-    sid = "ReadStackRoles"
+    sid = "DescribeProjectECS"
     actions = [
-      "iam:GetRole",
-      "iam:GetRolePolicy",
-      "iam:ListRolePolicies",
-      "iam:ListAttachedRolePolicies",
+      "ecs:DescribeClusters",
+      "ecs:DescribeServices",
+      "ecs:DescribeTasks",
+      "ecs:ListTasks",
+      "ecs:ListTagsForResource",
     ]
-    resources = ["${local.arn}:iam::${local.account}:role/${var.project}-task-*"]
+    resources = [
+      local.ecs_cluster_arn,
+      "${local.arn}:ecs:${var.region}:${local.account}:service/${var.project}/*",
+      "${local.arn}:ecs:${var.region}:${local.account}:task/${var.project}/*",
+      "${local.arn}:ecs:${var.region}:${local.account}:container-instance/${var.project}/*",
+      "${local.arn}:ecs:${var.region}:${local.account}:task-definition/${var.project}:*",
+    ]
+  }
+
+  # EC2 reads have no resource-level permissions, so ec2:Describe* is account-wide; these
+  # two would show other instances' user data (often with credentials in it).
+  statement {
+    sid       = "NoInstanceUserData"
+    effect    = "Deny"
+    actions   = ["ec2:DescribeInstanceAttribute", "ec2:DescribeLaunchTemplateVersions"]
+    resources = ["*"]
+  }
+
+  # The stack looks the bootstrap's task execution role up by name.
+  statement {
+    sid       = "ReadTaskExecutionRole"
+    actions   = ["iam:GetRole"]
+    resources = [aws_iam_role.task_execution.arn]
   }
 
   statement {
@@ -76,18 +102,13 @@ data "aws_iam_policy_document" "stack_read" {
     resources = [local.state_object_arn, local.session_record_arn]
   }
 
-  # use_lockfile = true: the backend creates <key>.tflock with If-None-Match and deletes it
-  # on unlock. Nothing else in the bucket is writable from here.
-  statement {
-    sid       = "StateLockFile"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = [local.state_lock_arn]
-  }
+  # No lock file: pull request plans run with -lock=false, so a plan can neither take nor
+  # break a deploy's lock. The session role gets the lock in policy_session.tf.
 }
 
 resource "aws_iam_policy" "stack_read" {
   name        = "${var.project}-stack-read"
-  description = "Refresh the ${var.project} stack and take its state lock; no writes"
+  description = "Refresh the ${var.project} stack and read its state; no writes"
   policy      = data.aws_iam_policy_document.stack_read.json
 }
 

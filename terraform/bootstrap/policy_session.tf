@@ -8,6 +8,14 @@ data "aws_iam_policy_document" "session" {
     resources = [local.state_object_arn, local.session_record_arn]
   }
 
+  # use_lockfile = true: the backend creates <key>.tflock with If-None-Match and deletes it
+  # on unlock.
+  statement {
+    sid       = "StateLockFile"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = [local.state_lock_arn]
+  }
+
   # The meeting's DNS record (stack variable route53_zone_id): only in that zone.
   dynamic "statement" {
     for_each = var.route53_zone_id == "" ? [] : [var.route53_zone_id]

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+	"github.com/spf13/cobra"
+
+	"github.com/jitsictl/jitsictl/internal/doctor"
+	"github.com/jitsictl/jitsictl/internal/ghenv"
+	"github.com/jitsictl/jitsictl/internal/prcomment"
+)
+
+func init() { register(newBootstrapCmd) }
+
+// githubRepo is owner/name as GitHub spells it (the bootstrap's github_repository rule).
+var githubRepo = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
+
+func newBootstrapCmd(a *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:     "bootstrap",
+		Short:   "Set up what terraform/bootstrap cannot: the repository's GitHub settings",
+		Example: `  GITHUB_TOKEN=$(gh auth token) jitsictl bootstrap github --repo octo-org/jitsi --reviewer octocat`,
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return Usagef("bootstrap needs an action: github")
+		},
+	}
+	var repo, env, branch string
+	var reviewers []string
+	gh := &cobra.Command{
+		Use:   "github",
+		Short: "Create the production environment (required reviewers, default branch only) and keep GitHub's default OIDC subject",
+		Long: `github makes the repository's settings what the deploy role's trust relies on:
+the environment exists, needs one of --reviewer to approve each deploy and admits
+deployments from the default branch only, and the repository uses GitHub's default
+OIDC subject format (the roles match it). It then checks them as doctor does.
+GITHUB_TOKEN must hold a token with admin rights on the repository.`,
+		Example: `  GITHUB_TOKEN=$(gh auth token) jitsictl bootstrap github --repo octo-org/jitsi --reviewer octocat
+  jitsictl bootstrap github --repo octo-org/jitsi --reviewer alice --reviewer bob --default-branch trunk`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := a.githubRepo(repo, env, branch)
+			if err != nil {
+				return err
+			}
+			if len(reviewers) == 0 {
+				return Usagef("bootstrap github needs --reviewer <login> (one or more): the environment's approval is what gates a deploy")
+			}
+			client, err := a.githubClient()
+			if err != nil {
+				return err
+			}
+			found, err := ghenv.Ensure(cmd.Context(), client, r, reviewers)
+			if err != nil {
+				return err
+			}
+			return a.reportGitHub(r, found)
+		},
+	}
+	gh.Flags().StringVar(&repo, "repo", "", "owner/name of the repository (default: $GITHUB_REPOSITORY)")
+	gh.Flags().StringVar(&env, "environment", "production", "the environment the deploy role trusts (terraform/bootstrap's production_environment)")
+	gh.Flags().StringVar(&branch, "default-branch", "main", "the only branch that may deploy (terraform/bootstrap's default_branch)")
+	gh.Flags().StringArrayVar(&reviewers, "reviewer", nil, "GitHub login that may approve deploys (repeat for more; up to six)")
+	c.AddCommand(gh)
+	return c
+}
+
+// githubRepo validates the repository settings the GitHub checks need.
+func (a *App) githubRepo(repo, env, branch string) (ghenv.Repo, error) {
+	if repo == "" {
+		repo = a.Getenv("GITHUB_REPOSITORY")
+	}
+	if !githubRepo.MatchString(repo) {
+		return ghenv.Repo{}, Usagef("--repo %q: give owner/name, e.g. octo-org/jitsi", repo)
+	}
+	if strings.TrimSpace(env) == "" || strings.TrimSpace(branch) == "" {
+		return ghenv.Repo{}, Usagef("--environment and --default-branch must not be empty")
+	}
+	owner, name, _ := strings.Cut(repo, "/")
+	return ghenv.Repo{Owner: owner, Name: name, Environment: env, DefaultBranch: branch}, nil
+}
+
+func (a *App) githubClient() (*github.Client, error) {
+	token := a.Getenv("GITHUB_TOKEN")
+	if token == "" {
+		return nil, Usagef("GITHUB_TOKEN is empty: export a token with admin rights on the repository (GITHUB_TOKEN=$(gh auth token))")
+	}
+	a.Reporter.Mask(token)
+	return prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+}
+
+func (a *App) reportGitHub(r ghenv.Repo, found []ghenv.Finding) error {
+	if len(found) == 0 {
+		a.Reporter.Infof("%s/%s: environment %s needs a reviewer and admits %s only; OIDC subject is GitHub's default", r.Owner, r.Name, r.Environment, r.DefaultBranch)
+		return nil
+	}
+	for _, f := range found {
+		a.Reporter.Errorf("%s", f.Problem)
+	}
+	return Failed("%d GitHub setting(s) still wrong (see above)", len(found))
+}
+
+// githubCheck is doctor's view of the same settings; nil when no repository is named.
+func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]doctor.GitHubFinding, error), error) {
+	if repo == "" && a.Getenv("GITHUB_REPOSITORY") == "" {
+		return nil, nil
+	}
+	r, err := a.githubRepo(repo, env, branch)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) ([]doctor.GitHubFinding, error) {
+		client, err := a.githubClient()
+		if err != nil {
+			return nil, err
+		}
+		found, err := ghenv.Check(ctx, client, r)
+		out := make([]doctor.GitHubFinding, len(found))
+		for i, f := range found {
+			out[i] = doctor.GitHubFinding(f)
+		}
+		return out, err
+	}, nil
+}
