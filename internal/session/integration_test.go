@@ -87,6 +87,10 @@ func TestSessions(t *testing.T) {
 		t.Parallel()
 		testCrashAfterEachStep(t, emu)
 	})
+	t.Run("kill", func(t *testing.T) {
+		t.Parallel()
+		testKillInsideApplies(t, emu, 3)
+	})
 }
 
 // stackEdge runs the real Terraform of the test stack.
