@@ -134,6 +134,9 @@ func newSessionStatus(a *App) *cobra.Command {
 			if st.TimeLeft != "" {
 				a.Reporter.Output("time-left", st.TimeLeft)
 			}
+			if st.Expired != "" {
+				a.Reporter.Warnf("the session %s", st.Expired)
+			}
 			if st.LastError != "" {
 				a.Reporter.Warnf("last error: %s", st.LastError)
 			}

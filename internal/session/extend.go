@@ -52,10 +52,13 @@ type Status struct {
 	OpenedAt  time.Time `json:"opened_at,omitempty"`
 	ExpiresAt time.Time `json:"expires_at,omitempty"`
 	TimeLeft  string    `json:"time_left,omitempty"`
-	Running   string    `json:"running_for,omitempty"`
-	Owner     string    `json:"owner,omitempty"`
-	LastError string    `json:"last_error,omitempty"`
-	Steps     []Step    `json:"steps,omitempty"`
+	// Expired says how long ago an open session's time ran out and what the
+	// scheduled reaper does about it.
+	Expired   string `json:"expired,omitempty"`
+	Running   string `json:"running_for,omitempty"`
+	Owner     string `json:"owner,omitempty"`
+	LastError string `json:"last_error,omitempty"`
+	Steps     []Step `json:"steps,omitempty"`
 }
 
 // Status reads the record; it changes nothing.
@@ -67,8 +70,12 @@ func (m *Manager) Status(ctx context.Context) (Status, error) {
 	now := m.now()
 	s := Status{State: v.State, URL: v.URL, Addresses: v.Addresses, OpenedAt: v.OpenedAt, ExpiresAt: v.ExpiresAt, Owner: v.Owner, LastError: v.LastError, Steps: v.Steps}
 	if v.State == StateOpen {
-		s.TimeLeft = v.ExpiresAt.Sub(now).Round(time.Minute).String()
 		s.Running = now.Sub(v.OpenedAt).Round(time.Minute).String()
+		if left := v.ExpiresAt.Sub(now); left > 0 {
+			s.TimeLeft = left.Round(time.Minute).String()
+		} else {
+			s.Expired = fmt.Sprintf("expired %s ago: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", (-left).Round(time.Minute))
+		}
 	}
 	return s, nil
 }

@@ -76,6 +76,7 @@ func TestSessions(t *testing.T) {
 		{"s-life", testOpenStatusExtendClose},
 		{"s-conc", testConcurrentOpensGiveOneSession},
 		{"s-reap", testReap},
+		{"s-lock", testStateLocks},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.project, func(t *testing.T) {
@@ -113,6 +114,7 @@ func (e *env) manager(t testing.TB, owner string) *Manager {
 	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, r, Wiring{
 		Owner: owner, Limits: testLimits, Poll: 100 * time.Millisecond,
 		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
+		Lock:  S3StateLock{API: store.API, Bucket: e.stack.Bucket, StateKey: e.stack.Key, TF: e.stack.Runner},
 	})
 }
 

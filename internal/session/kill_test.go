@@ -70,6 +70,7 @@ func runHelper(action string) int {
 	m := NewAWS(cfg, store, stackEdge{r}, out, rep, Wiring{
 		Owner: os.Getenv("JITSICTL_KILL_OWNER"), Limits: testLimits, Poll: 100 * time.Millisecond,
 		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
+		Lock:  S3StateLock{API: store.API, Bucket: bucket, StateKey: os.Getenv("JITSICTL_KILL_STATE_KEY"), TF: r},
 	})
 	switch action {
 	case "open":
@@ -251,7 +252,8 @@ func (e *env) helperCmd(t *testing.T, flow, owner string) (*exec.Cmd, *testbed.B
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), e.emu.Env()...),
-		helperEnv+"="+flow, "JITSICTL_KILL_DIR="+e.stack.Dir, "JITSICTL_KILL_BUCKET="+e.stack.Bucket, "JITSICTL_KILL_OWNER="+owner)
+		helperEnv+"="+flow, "JITSICTL_KILL_DIR="+e.stack.Dir, "JITSICTL_KILL_BUCKET="+e.stack.Bucket, "JITSICTL_KILL_OWNER="+owner,
+		"JITSICTL_KILL_STATE_KEY="+e.stack.Key, tf.LockTimeoutEnv+"=60s")
 	out := &testbed.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	// Its own process group: whatever survives the kill is ended with the test.

@@ -32,8 +32,15 @@ func (m *Manager) Open(ctx context.Context, o OpenOptions) (Record, error) {
 		}
 		return Record{}, err
 	}
+	ctx, lost := context.WithCancelCause(ctx)
+	defer lost(nil)
 	stop := make(chan struct{})
-	go j.heartbeat(ctx, stop)
+	go j.heartbeat(ctx, stop, lost)
+	if err := m.recoverStateLock(ctx, j); err != nil {
+		close(stop)
+		m.release(ctx, j, err)
+		return j.snapshot(), err
+	}
 	err = m.openSteps(ctx, j, o)
 	close(stop)
 	if errors.Is(err, errCrash) {
@@ -55,10 +62,8 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 			return nil, nil, err
 		}
 		now := m.now()
-		fresh := Record{
-			State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours,
-			Owner: m.Owner, LeaseUntil: now.Add(m.Limits.Lease),
-		}
+		fresh := Record{State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours}
+		takeLease(&fresh, v.Record, m.Owner, now, now.Add(m.Limits.Lease))
 		switch {
 		case v.State == StateOpen && now.Before(v.ExpiresAt):
 			m.Reporter.Infof("a session is already open until %s: %s", v.ExpiresAt.Format(time.RFC3339), v.URL)
@@ -97,7 +102,7 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 
 func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) error {
 	if err := j.step(ctx, "addresses", func(ctx context.Context) error {
-		if err := m.Stack.Apply(ctx, true, EIPTargets); err != nil {
+		if err := m.apply(ctx, true, EIPTargets); err != nil {
 			return err
 		}
 		out, err := m.Stack.Outputs(ctx)
@@ -130,7 +135,7 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			}
 			ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
 			defer cancel()
-			if err := m.Stack.Apply(ctx, true, nil); err != nil {
+			if err := m.apply(ctx, true, nil); err != nil {
 				return timeoutSays(ctx, err, "the NLB did not become active within %s", m.Limits.NLB)
 			}
 			return nil
