@@ -88,8 +88,8 @@ func TestPriceSessions(t *testing.T) {
 		f := priceSessions(costInputs{Prices: r, Session: stackSession, Idle: stackIdle, Record: closed, Now: now})
 		sess := r.SessionCost(stackSession, cost.Usage{Task: u.Task, NLB: u.NLB, Media: u.NLB})
 		want := costFigures{
-			PerHour:       r.RunningPerHour(stackSession).Total,
-			Session:       sess.Total,
+			PerHour: r.RunningPerHour(stackSession).Total,
+			Session: sess.Total,
 			// Counted once, priced as the session line prices it.
 			MonthEstimate: cost.MonthToDate(idle, []cost.Money{booked(nov), sess.Total}, now),
 			PreviousMonth: idle,

@@ -76,7 +76,9 @@ func (l S3StateLock) Read(ctx context.Context) (*TFLock, error) {
 }
 
 // ForceUnlock implements StateLock.
-func (l S3StateLock) ForceUnlock(ctx context.Context, id string) error { return l.TF.ForceUnlock(ctx, id) }
+func (l S3StateLock) ForceUnlock(ctx context.Context, id string) error {
+	return l.TF.ForceUnlock(ctx, id)
+}
 
 // UnlockCommand implements StateLock.
 func (l S3StateLock) UnlockCommand(id string) string { return l.TF.ForceUnlockCommand(id) }
