@@ -44,6 +44,7 @@ func (e *env) putRecord(t *testing.T, r Record) {
 // testStateLocks: which Terraform locks a session command removes.
 func testStateLocks(t *testing.T, e *env) {
 	ctx := context.Background()
+	t.Run("status of an expired session", func(t *testing.T) { testStatusOfExpiredSession(t, e) })
 	// A runner that waits only briefly for a lock, so the refusals are quick.
 	short, err := tf.New(ctx, e.stack.Dir, tf.WithEnv(e.emu.Env()), tf.WithVars(e.emu.TFVars()), tf.WithLockTimeout(2*time.Second))
 	if err != nil {
@@ -109,8 +110,13 @@ func testStateLocks(t *testing.T, e *env) {
 		if !e.lockExists(t) {
 			t.Fatal("a lock of no known run was removed")
 		}
-		// The failed close left no lease: once the lock is gone, a plain
-		// close (no --force) goes ahead.
+		// The failed close left no lease, so reap (no --force) tries at
+		// once, and its label says that nothing was closed.
+		res, err := manager("reaper").Reap(ctx, ReapOptions{})
+		if !errors.As(err, &locked) || res.Action != "close-failed" {
+			t.Fatalf("reap of the half-closed session beside a foreign lock: %+v, %v; want close-failed with the lock named", res, err)
+		}
+		// Once the lock is gone, a plain close goes ahead.
 		if err := short.ForceUnlock(ctx, locked.Lock.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -118,4 +124,15 @@ func testStateLocks(t *testing.T, e *env) {
 			t.Fatalf("close after the lock was removed: %v", err)
 		}
 	})
+}
+
+func testStatusOfExpiredSession(t *testing.T, e *env) {
+	e.putRecord(t, Record{State: StateOpen, OpenedAt: time.Now().Add(-5 * time.Hour), ExpiresAt: time.Now().Add(-4 * time.Hour)})
+	st, err := e.manager(t, "status").Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.TimeLeft != "" || !strings.Contains(st.Expired, "expired 4h0m0s ago") || !strings.Contains(st.Expired, "session reap") {
+		t.Fatalf("status of a session expired 4 h ago: time left %q, expired %q", st.TimeLeft, st.Expired)
+	}
 }

@@ -73,7 +73,7 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 				return nil, nil, fmt.Errorf("%w: a close by %s is running; open again after it finishes", ErrBusy, v.Owner)
 			}
 			if now.After(deadline) {
-				return nil, nil, fmt.Errorf("%w: another open by %s has not finished in time", ErrBusy, v.Owner)
+				return nil, nil, fmt.Errorf("%w: another open by %s has not finished in time; see `jitsictl session status`, and if that run is stuck, `jitsictl session close --force`", ErrBusy, v.Owner)
 			}
 			m.Reporter.Wait("the open already running ("+v.Owner+")", string(v.State), 0, deadline.Sub(now))
 			if err := sleep(ctx, 2*time.Second); err != nil {
@@ -214,6 +214,10 @@ func (m *Manager) rollback(ctx context.Context, j *journal, cause error) error {
 	defer cancel()
 	_ = j.update(cctx, func(r *Record) { r.State = StateClosing; r.LastError = cause.Error() })
 	if err := m.closeSteps(cctx, j, "open failed"); err != nil {
+		var locked *LockedError
+		if errors.As(err, &locked) {
+			return fmt.Errorf("open failed: %w; cleanup also failed: %v", cause, err) // it says what to do
+		}
 		return fmt.Errorf("open failed: %w; cleanup also failed (%v): run `jitsictl session close` to finish it", cause, err)
 	}
 	return fmt.Errorf("open failed: %w; everything it created was removed", cause)
