@@ -77,5 +77,8 @@ func (m *Manager) Status(ctx context.Context) (Status, error) {
 			s.Expired = fmt.Sprintf("expired %s ago: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", (-left).Round(time.Minute))
 		}
 	}
+	if (v.State == StateOpening || v.State == StateClosing) && !now.Before(v.LeaseUntil) {
+		s.Expired = fmt.Sprintf("%s by %s stopped without finishing: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", v.State, v.Owner)
+	}
 	return s, nil
 }
