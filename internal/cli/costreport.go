@@ -94,10 +94,23 @@ func priceSessions(in costInputs) costFigures {
 
 	idle := r.IdlePerMonth(in.Idle).Total
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	booked := r.BookedCost(in.Session, bookedOf(rec.Ledger[thisMonth.Format("2006-01")])).Total
-	sessions := []cost.Money{booked}
-	if in.Live {
-		sessions = append(sessions, sess.Total) // a closed one is in the ledger already
+	ledger := rec.Ledger[thisMonth.Format("2006-01")]
+	var sessions []cost.Money
+	switch {
+	case in.Live:
+		sessions = []cost.Money{r.BookedCost(in.Session, bookedOf(ledger)).Total, sess.Total}
+	case rec.LastUsage != nil && !rec.ClosedAt.Before(thisMonth) && ledger.Sessions > 0:
+		// The close booked this session into the month, where it is priced
+		// with the month's first 100 GB out free; count it as it is shown
+		// above instead, so the month never reads less than one session of it.
+		rest := ledger
+		rest.Sessions--
+		rest.Task -= rec.LastUsage.Task
+		rest.NLB -= rec.LastUsage.NLB
+		rest.NLBHours -= rec.LastUsage.NLBHours
+		sessions = []cost.Money{r.BookedCost(in.Session, bookedOf(rest)).Total, sess.Total}
+	default:
+		sessions = []cost.Money{r.BookedCost(in.Session, bookedOf(ledger)).Total}
 	}
 	mtd := cost.MonthToDate(idle, sessions, now)
 	prev := idle + r.BookedCost(in.Session, bookedOf(rec.Ledger[thisMonth.AddDate(0, -1, 0).Format("2006-01")])).Total

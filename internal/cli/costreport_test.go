@@ -82,14 +82,16 @@ func TestPriceSessions(t *testing.T) {
 		u := session.Usage{Task: 50 * time.Minute, NLB: 52 * time.Minute, NLBHours: 1}
 		closed := session.Record{
 			State: session.StateClosed, OpenedAt: now.Add(-55 * time.Minute), ClosedAt: now.Add(-time.Minute),
-			LastUsage: &u, Ledger: map[string]session.Ledger{"2026-11": nov}, // the close booked it into nov
+			LastUsage: &u, Ledger: map[string]session.Ledger{"2026-11": { // the close booked it into nov
+				Sessions: nov.Sessions + 1, Task: nov.Task + u.Task, NLB: nov.NLB + u.NLB, NLBHours: nov.NLBHours + u.NLBHours}},
 		}
 		f := priceSessions(costInputs{Prices: r, Session: stackSession, Idle: stackIdle, Record: closed, Now: now})
 		sess := r.SessionCost(stackSession, cost.Usage{Task: u.Task, NLB: u.NLB, Media: u.NLB})
 		want := costFigures{
-			PerHour:       r.RunningPerHour(stackSession).Total,
-			Session:       sess.Total,
-			MonthEstimate: cost.MonthToDate(idle, []cost.Money{booked(nov)}, now), // not counted twice
+			PerHour: r.RunningPerHour(stackSession).Total,
+			Session: sess.Total,
+			// Counted once, priced as the session line prices it.
+			MonthEstimate: cost.MonthToDate(idle, []cost.Money{booked(nov), sess.Total}, now),
 			PreviousMonth: idle,
 		}
 		checkFigures(t, f, want)
@@ -98,6 +100,20 @@ func TestPriceSessions(t *testing.T) {
 		}
 		if !f.SessionClosed || f.summary.Elapsed != 54*time.Minute {
 			t.Errorf("closed session: closed=%v elapsed %s, want closed after 54m", f.SessionClosed, f.summary.Elapsed)
+		}
+	})
+
+	t.Run("the month's first session, closed, is not more than the month", func(t *testing.T) {
+		t.Parallel()
+		u := session.Usage{Task: 20 * time.Minute, NLB: 22 * time.Minute, NLBHours: 1}
+		first := time.Date(2026, 11, 1, 1, 0, 0, 0, time.UTC)
+		closed := session.Record{
+			State: session.StateClosed, OpenedAt: first.Add(-25 * time.Minute), ClosedAt: first.Add(-time.Minute),
+			LastUsage: &u, Ledger: map[string]session.Ledger{"2026-11": {Sessions: 1, Task: u.Task, NLB: u.NLB, NLBHours: u.NLBHours}},
+		}
+		f := priceSessions(costInputs{Prices: r, Session: stackSession, Idle: stackIdle, Record: closed, Now: first})
+		if f.MonthEstimate < f.Session {
+			t.Fatalf("month to date %s is less than its one closed session %s", f.MonthEstimate, f.Session)
 		}
 	})
 

@@ -140,6 +140,9 @@ func newSessionStatus(a *App) *cobra.Command {
 			if st.Ended != "" {
 				a.Reporter.Output("ended", st.Ended)
 			}
+			if st.Expired != "" {
+				a.Reporter.Warnf("the session %s", st.Expired)
+			}
 			if st.LastError != "" {
 				a.Reporter.Warnf("last error: %s", st.LastError)
 			}

@@ -21,7 +21,7 @@ import (
 var childEnvKeys = []string{
 	"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 	"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_EC2_METADATA_DISABLED",
-	tf.PluginMirrorEnv, tf.PluginCacheEnv,
+	tf.PluginMirrorEnv, tf.PluginCacheEnv, tf.LockTimeoutEnv,
 }
 
 // terraform builds the runner for dir.
@@ -108,6 +108,7 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
 	w := a.sessionWiring
 	w.Owner = a.owner()
+	w.Lock = session.S3StateLock{API: store.API, Bucket: be.Bucket, StateKey: be.Key, TF: r}
 	return session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w), nil
 }
 

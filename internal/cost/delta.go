@@ -191,7 +191,7 @@ func (s SessionSummary) Markdown(w io.Writer) error {
 	fmt.Fprintf(&b, "| Previous month, estimated | %s |\n", s.PreviousMonth.Cents())
 	fmt.Fprintf(&b, "| Month to date against the whole previous month | %s (%s) |\n", signed(s.Delta(), true), percent(s.PreviousMonth, s.MonthToDate))
 	if a := s.Actual; a != nil {
-		fmt.Fprintf(&b, "| Month to date, Cost Explorer (%s to %s) | %s |\n", a.Start, a.End, a.Total.Cents())
+		fmt.Fprintf(&b, "| Month to date, Cost Explorer (%s to %s; it lags about a day, so recent sessions are missing from it) | %s |\n", a.Start, a.End, a.Total.Cents())
 	}
 	for _, n := range s.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", n)

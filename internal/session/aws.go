@@ -60,6 +60,8 @@ type Wiring struct {
 	Limits Limits
 	Poll   time.Duration
 	Sweep  []sweep.Option
+	// Lock is Terraform's state lock (see S3StateLock); nil leaves it alone.
+	Lock StateLock
 }
 
 // NewAWS wires a Manager to AWS (or an emulator) through cfg.
@@ -88,6 +90,7 @@ func NewAWS(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r rep
 		Limits:   w.Limits,
 		Owner:    w.Owner,
 		Poll:     w.Poll,
+		Lock:     w.Lock,
 	}
 	m.Guard, m.LoadBalancers = g, ELBLoadBalancers{API: elb}
 	return m

@@ -28,8 +28,15 @@ func (m *Manager) Close(ctx context.Context, o CloseOptions) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
+	ctx, lost := context.WithCancelCause(ctx)
+	defer lost(nil)
 	stop := make(chan struct{})
-	go j.heartbeat(ctx, stop)
+	go j.heartbeat(ctx, stop, lost)
+	if err := m.recoverStateLock(ctx, j); err != nil {
+		close(stop)
+		m.release(ctx, j, err)
+		return j.snapshot(), err
+	}
 	err = m.closeSteps(ctx, j, o.Reason)
 	close(stop)
 	return j.snapshot(), err
@@ -48,7 +55,8 @@ func (m *Manager) claimForClose(ctx context.Context, o CloseOptions) (*journal, 
 		}
 		next := v.Record
 		next.Steps = nil
-		next.State, next.Owner, next.LeaseUntil = StateClosing, m.Owner, now.Add(m.Limits.Lease)
+		next.State = StateClosing
+		takeLease(&next, v.Record, m.Owner, now, now.Add(m.Limits.Lease))
 		etag, err := m.Store.Save(ctx, next, v.ETag)
 		if errors.Is(err, ErrConflict) {
 			continue
@@ -91,7 +99,7 @@ func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) err
 	run("remove load balancer", func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
 		defer cancel()
-		return m.Stack.Apply(ctx, false, nil)
+		return m.apply(ctx, false, nil)
 	})
 	run("sweep", func(ctx context.Context) error {
 		removed, err := m.Sweeper.Sweep(ctx)
@@ -108,7 +116,11 @@ func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) err
 		if errors.Is(err, errCrash) {
 			return err
 		}
-		_ = j.update(context.WithoutCancel(ctx), func(r *Record) { r.LastError = err.Error() })
+		m.release(ctx, j, err)
+		var locked *LockedError
+		if errors.As(err, &locked) {
+			return fmt.Errorf("close did not finish: %w", err) // it says what to do
+		}
 		return fmt.Errorf("close did not finish: %w; run `jitsictl session close` again (every step is safe to repeat)", err)
 	}
 	return j.update(ctx, func(r *Record) {

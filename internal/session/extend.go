@@ -64,10 +64,13 @@ type Status struct {
 	OpenedAt  time.Time `json:"opened_at,omitempty"`
 	ExpiresAt time.Time `json:"expires_at,omitempty"`
 	TimeLeft  string    `json:"time_left,omitempty"`
-	Running   string    `json:"running_for,omitempty"`
-	Owner     string    `json:"owner,omitempty"`
-	LastError string    `json:"last_error,omitempty"`
-	Steps     []Step    `json:"steps,omitempty"`
+	// Expired says how long ago an open session's time ran out and what the
+	// scheduled reaper does about it.
+	Expired   string `json:"expired,omitempty"`
+	Running   string `json:"running_for,omitempty"`
+	Owner     string `json:"owner,omitempty"`
+	LastError string `json:"last_error,omitempty"`
+	Steps     []Step `json:"steps,omitempty"`
 	// GuardFiresAt is when the AWS-side guard ends the open session; Ended says
 	// that it (or someone) already had, and that status closed the record.
 	GuardFiresAt string `json:"guard_fires_at,omitempty"`
@@ -88,11 +91,18 @@ func (m *Manager) Status(ctx context.Context) (Status, error) {
 	now := m.now()
 	s := Status{State: v.State, URL: v.URL, Addresses: v.Addresses, OpenedAt: v.OpenedAt, ExpiresAt: v.ExpiresAt, Owner: v.Owner, LastError: v.LastError, Steps: v.Steps, Ended: ended}
 	if v.State == StateOpen {
-		s.TimeLeft = v.ExpiresAt.Sub(now).Round(time.Minute).String()
 		s.Running = now.Sub(v.OpenedAt).Round(time.Minute).String()
 		if s.GuardFiresAt, err = m.guardFires(ctx); err != nil && !errors.Is(err, errNoGuard) {
 			m.Reporter.Warnf("%v", err)
 		}
+		if left := v.ExpiresAt.Sub(now); left > 0 {
+			s.TimeLeft = left.Round(time.Minute).String()
+		} else {
+			s.Expired = fmt.Sprintf("expired %s ago: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", (-left).Round(time.Minute))
+		}
+	}
+	if (v.State == StateOpening || v.State == StateClosing) && !now.Before(v.LeaseUntil) {
+		s.Expired = fmt.Sprintf("%s by %s stopped without finishing: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", v.State, v.Owner)
 	}
 	return s, nil
 }

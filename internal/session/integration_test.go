@@ -77,6 +77,7 @@ func TestSessions(t *testing.T) {
 		{"s-conc", testConcurrentOpensGiveOneSession},
 		{"s-reap", testReap},
 		{"s-guard", testGuardEndsSession},
+		{"s-lock", testStateLocks},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.project, func(t *testing.T) {
@@ -87,6 +88,10 @@ func TestSessions(t *testing.T) {
 	t.Run("crash", func(t *testing.T) {
 		t.Parallel()
 		testCrashAfterEachStep(t, emu)
+	})
+	t.Run("kill", func(t *testing.T) {
+		t.Parallel()
+		testKillInsideApplies(t, emu, 3)
 	})
 }
 
@@ -112,6 +117,7 @@ func (e *env) manager(t testing.TB, owner string) *Manager {
 	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, r, Wiring{
 		Owner: owner, Limits: testLimits, Poll: 100 * time.Millisecond,
 		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
+		Lock:  S3StateLock{API: store.API, Bucket: e.stack.Bucket, StateKey: e.stack.Key, TF: e.stack.Runner},
 	})
 }
 

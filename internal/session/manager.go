@@ -102,6 +102,8 @@ type Manager struct {
 	// Guard and LoadBalancers: the AWS-side session guard (guard.go); nil = none.
 	Guard         Guard
 	LoadBalancers LoadBalancers
+	// Lock is Terraform's state lock, recovered after a dead run (nil: never touched).
+	Lock StateLock
 	// Owner names this run in the record (e.g. the Actions run URL or user@host).
 	Owner string
 	// Poll is how often early registration looks for target groups.
@@ -155,8 +157,10 @@ func (j *journal) snapshot() Record {
 	return r
 }
 
-// heartbeat renews the lease until stop is closed.
-func (j *journal) heartbeat(ctx context.Context, stop <-chan struct{}) {
+// heartbeat renews the lease until stop is closed. When another run took the
+// record over, lost cancels this run's work, so its Terraform is interrupted
+// and releases the state lock instead of racing the new owner.
+func (j *journal) heartbeat(ctx context.Context, stop <-chan struct{}, lost context.CancelCauseFunc) {
 	every := j.m.Limits.Lease / 3
 	if every <= 0 {
 		return
@@ -170,7 +174,10 @@ func (j *journal) heartbeat(ctx context.Context, stop <-chan struct{}) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			_ = j.update(ctx, func(r *Record) { r.LeaseUntil = j.m.now().Add(j.m.Limits.Lease) })
+			if err := j.update(ctx, func(r *Record) { r.LeaseUntil = j.m.now().Add(j.m.Limits.Lease) }); errors.Is(err, ErrConflict) {
+				lost(err)
+				return
+			}
 		}
 	}
 }

@@ -35,8 +35,15 @@ func (m *Manager) Open(ctx context.Context, o OpenOptions) (Record, error) {
 		}
 		return Record{}, err
 	}
+	ctx, lost := context.WithCancelCause(ctx)
+	defer lost(nil)
 	stop := make(chan struct{})
-	go j.heartbeat(ctx, stop)
+	go j.heartbeat(ctx, stop, lost)
+	if err := m.recoverStateLock(ctx, j); err != nil {
+		close(stop)
+		m.release(ctx, j, err)
+		return j.snapshot(), err
+	}
 	err = m.openSteps(ctx, j, o)
 	close(stop)
 	if errors.Is(err, errCrash) {
@@ -58,10 +65,8 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 			return nil, nil, err
 		}
 		now := m.now()
-		fresh := Record{
-			State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours,
-			Owner: m.Owner, LeaseUntil: now.Add(m.Limits.Lease),
-		}
+		fresh := Record{State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours}
+		takeLease(&fresh, v.Record, m.Owner, now, now.Add(m.Limits.Lease))
 		switch {
 		case v.State == StateOpen && now.Before(v.ExpiresAt):
 			m.Reporter.Infof("a session is already open until %s: %s", v.ExpiresAt.Format(time.RFC3339), v.URL)
@@ -71,7 +76,7 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 				return nil, nil, fmt.Errorf("%w: a close by %s is running; open again after it finishes", ErrBusy, v.Owner)
 			}
 			if now.After(deadline) {
-				return nil, nil, fmt.Errorf("%w: another open by %s has not finished in time", ErrBusy, v.Owner)
+				return nil, nil, fmt.Errorf("%w: another open by %s has not finished in time; see `jitsictl session status`, and if that run is stuck, `jitsictl session close --force`", ErrBusy, v.Owner)
 			}
 			m.Reporter.Wait("the open already running ("+v.Owner+")", string(v.State), 0, deadline.Sub(now))
 			if err := sleep(ctx, 2*time.Second); err != nil {
@@ -100,7 +105,7 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 
 func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) error {
 	if err := j.step(ctx, "addresses", func(ctx context.Context) error {
-		if err := m.Stack.Apply(ctx, true, EIPTargets); err != nil {
+		if err := m.apply(ctx, true, EIPTargets); err != nil {
 			return err
 		}
 		out, err := m.Stack.Outputs(ctx)
@@ -133,7 +138,7 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			}
 			ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
 			defer cancel()
-			if err := m.Stack.Apply(ctx, true, nil); err != nil {
+			if err := m.apply(ctx, true, nil); err != nil {
 				return timeoutSays(ctx, err, "the NLB did not become active within %s", m.Limits.NLB)
 			}
 			return nil
@@ -216,6 +221,10 @@ func (m *Manager) rollback(ctx context.Context, j *journal, cause error) error {
 	defer cancel()
 	_ = j.update(cctx, func(r *Record) { r.State = StateClosing; r.LastError = cause.Error() })
 	if err := m.closeSteps(cctx, j, "open failed"); err != nil {
+		var locked *LockedError
+		if errors.As(err, &locked) {
+			return fmt.Errorf("open failed: %w; cleanup also failed: %v", cause, err) // it says what to do
+		}
 		return fmt.Errorf("open failed: %w; cleanup also failed (%v): run `jitsictl session close` to finish it", cause, err)
 	}
 	return fmt.Errorf("open failed: %w; everything it created was removed", cause)

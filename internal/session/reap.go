@@ -15,7 +15,7 @@ type ReapOptions struct {
 
 // ReapResult says what reap did and why.
 type ReapResult struct {
-	Action string `json:"action"` // none, closed-expired, closed-guard, closed-idle, closed-stale, swept
+	Action string `json:"action"` // none, closed-expired, closed-guard, closed-idle, closed-stale, swept, close-failed
 	Detail string `json:"detail,omitempty"`
 }
 
@@ -28,8 +28,11 @@ func (m *Manager) Reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
 	}
 	now := m.now()
 	closeFor := func(action, reason string) (ReapResult, error) {
-		_, err := m.Close(ctx, CloseOptions{Reason: reason})
-		return ReapResult{Action: action, Detail: reason}, err
+		if _, err := m.Close(ctx, CloseOptions{Reason: reason}); err != nil {
+			// The label says what happened: nothing was closed.
+			return ReapResult{Action: "close-failed", Detail: reason}, err
+		}
+		return ReapResult{Action: action, Detail: reason}, nil
 	}
 	switch v.State {
 	case StateOpen:

@@ -53,14 +53,20 @@ type Record struct {
 	// its lease; another run may take over only after the lease lapsed (the
 	// first one crashed), so a crash never blocks a session forever.
 	Owner      string    `json:"owner,omitempty"`
+	LeaseFrom  time.Time `json:"lease_from,omitempty"`
+	LeaseHost  string    `json:"lease_host,omitempty"` // the machine the owner runs on
 	LeaseUntil time.Time `json:"lease_until,omitempty"`
-	URL        string    `json:"url,omitempty"`
-	Addresses  []string  `json:"addresses,omitempty"`
-	NLBArn     string    `json:"nlb_arn,omitempty"`
-	NLBDNS     string    `json:"nlb_dns,omitempty"`
-	TaskArn    string    `json:"task_arn,omitempty"`
-	TaskIP     string    `json:"task_ip,omitempty"`
-	Steps      []Step    `json:"steps,omitempty"`
+	// EndedLeases are earlier runs' leases that ended without finishing
+	// (lapsed, released on failure, or taken over): a Terraform lock taken
+	// inside one of them is that run's (see lockrecovery.go).
+	EndedLeases []Lease  `json:"ended_leases,omitempty"`
+	URL         string   `json:"url,omitempty"`
+	Addresses   []string `json:"addresses,omitempty"`
+	NLBArn      string   `json:"nlb_arn,omitempty"`
+	NLBDNS      string   `json:"nlb_dns,omitempty"`
+	TaskArn     string   `json:"task_arn,omitempty"`
+	TaskIP      string   `json:"task_ip,omitempty"`
+	Steps       []Step   `json:"steps,omitempty"`
 	// LastError is why the last open or close failed, shown by status.
 	LastError string `json:"last_error,omitempty"`
 	// NLBCreatedAt is when this NLB's billing hour started: a close keeps its

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -39,6 +40,8 @@ type Runner struct {
 	baseVars Vars
 	// noRefresh: see WithoutRefresh.
 	noRefresh bool
+	// lockTimeout is how long a command waits for another run's state lock.
+	lockTimeout string
 }
 
 type config struct {
@@ -48,6 +51,7 @@ type config struct {
 	progress  io.Writer
 	vars      Vars
 	getenv    func(string) string
+	lockWait  time.Duration
 }
 
 // Option configures New.
@@ -66,6 +70,11 @@ func WithProgress(w io.Writer) Option { return func(c *config) { c.progress = w 
 
 // WithVars sets variables passed to every Plan and Apply; per-call Vars override them.
 func WithVars(v Vars) Option { return func(c *config) { c.vars = c.vars.merge(v) } }
+
+// WithLockTimeout sets how long every locking command waits for a state lock
+// another run holds before it fails (terraform -lock-timeout). The default is
+// DefaultLockTimeout, or LockTimeoutEnv when set.
+func WithLockTimeout(d time.Duration) Option { return func(c *config) { c.lockWait = d } }
 
 // WithoutRefresh makes every plan of this runner skip refreshing state
 // (-refresh=false). A pull request's plan role may not read the stack's
@@ -131,8 +140,15 @@ func New(ctx context.Context, dir string, opts ...Option) (*Runner, error) {
 		}
 	}
 	if c.progress != nil {
-		t.SetStdout(c.progress)
-		t.SetStderr(c.progress)
+		// terraform-exec copies stdout and stderr in two goroutines: one
+		// writer for both must take turns.
+		w := &syncWriter{w: c.progress}
+		t.SetStdout(w)
+		t.SetStderr(w)
+	}
+	lockWait, err := lockTimeout(c.lockWait, getenv)
+	if err != nil {
+		return nil, err
 	}
 
 	v, _, err := quiet.Version(ctx, false)
@@ -142,7 +158,8 @@ func New(ctx context.Context, dir string, opts ...Option) (*Runner, error) {
 	if err := checkVersion(v); err != nil {
 		return nil, fmt.Errorf("%s: %w", execPath, err)
 	}
-	return &Runner{tf: t, quiet: quiet, dir: abs, version: v, baseVars: c.vars, noRefresh: c.noRefresh}, nil
+	return &Runner{tf: t, quiet: quiet, dir: abs, version: v, baseVars: c.vars, noRefresh: c.noRefresh,
+		lockTimeout: fmt.Sprintf("%ds", int64(lockWait/time.Second))}, nil
 }
 
 func checkVersion(v *version.Version) error {
@@ -223,6 +240,7 @@ func (r *Runner) Plan(ctx context.Context, vars Vars, targets []string, outFile 
 	if r.noRefresh {
 		opts = append(opts, tfexec.Refresh(false), tfexec.Lock(false))
 	}
+	opts = append(opts, tfexec.LockTimeout(r.lockTimeout))
 	changes, err := r.tf.Plan(ctx, opts...)
 	if err != nil {
 		return false, fmt.Errorf("terraform plan in %s: %w", r.dir, err)
@@ -253,6 +271,7 @@ func (r *Runner) Apply(ctx context.Context, vars Vars, targets []string) error {
 	for _, t := range targets {
 		opts = append(opts, tfexec.Target(t))
 	}
+	opts = append(opts, tfexec.LockTimeout(r.lockTimeout))
 	if err := r.tf.Apply(ctx, opts...); err != nil {
 		return fmt.Errorf("terraform apply in %s: %w", r.dir, err)
 	}
@@ -262,7 +281,7 @@ func (r *Runner) Apply(ctx context.Context, vars Vars, targets []string) error {
 // ApplyPlan applies a saved plan file exactly (terraform refuses a stale one).
 func (r *Runner) ApplyPlan(ctx context.Context, file string) error {
 	defer r.guardGroup(ctx)()
-	if err := r.tf.Apply(ctx, tfexec.DirOrPlan(file)); err != nil {
+	if err := r.tf.Apply(ctx, tfexec.DirOrPlan(file), tfexec.LockTimeout(r.lockTimeout)); err != nil {
 		return fmt.Errorf("terraform apply %s: %w", file, err)
 	}
 	return nil
@@ -306,7 +325,7 @@ func (r *Runner) StatePull(ctx context.Context) ([]byte, error) {
 // StatePush replaces the remote state with the file's (terraform refuses an older serial
 // or another lineage unless forced; this never forces).
 func (r *Runner) StatePush(ctx context.Context, file string) error {
-	if err := r.tf.StatePush(ctx, file); err != nil {
+	if err := r.tf.StatePush(ctx, file, tfexec.LockTimeout(r.lockTimeout)); err != nil {
 		return fmt.Errorf("terraform state push %s: %w", file, err)
 	}
 	return nil
