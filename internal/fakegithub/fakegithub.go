@@ -1,5 +1,5 @@
 // Package fakegithub is a stateful stand-in for the few GitHub REST endpoints jitsictl uses
-// (issue comments), served on loopback. Every request and every response is validated
+// (issue comments; enabling, disabling and listing the runs of a workflow), served on loopback. Every request and every response is validated
 // against the operation in GitHub's published OpenAPI description (@octokit/openapi), so
 // the fake cannot drift from the real contract unnoticed: a request the description does
 // not allow, or a response it does not describe, is a test failure.
@@ -66,6 +66,7 @@ type Server struct {
 	mu         sync.Mutex
 	tokens     map[string]token
 	comments   []*Comment
+	workflows  map[string]*workflow // by owner/repo/file
 	nextID     int64
 	clock      time.Time
 	violations []string
@@ -271,6 +272,13 @@ var undocumented = map[string]string{
 	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} 403": "basic-error",
 	// Editing a comment that does not exist (or was deleted meanwhile).
 	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} 404": "basic-error",
+	// A token without `actions: write`, or a file that is not a workflow: the
+	// description lists only 204.
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable 403":  "basic-error",
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable 404":  "basic-error",
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable 403": "basic-error",
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable 404": "basic-error",
+	"GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs 404":    "basic-error",
 }
 
 // write encodes the reply and validates it against the operation's documented responses.
@@ -286,7 +294,11 @@ func (s *Server) write(w http.ResponseWriter, in *openapi3filter.RequestValidati
 	for k, v := range rep.header {
 		h[k] = v
 	}
-	h.Set("Content-Type", "application/json; charset=utf-8")
+	if rep.status == http.StatusNoContent {
+		b = nil // 204 has no body
+	} else {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
 	if in != nil {
 		out := &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: in,
@@ -336,6 +348,9 @@ func (s *Server) handle(op string, p map[string]string, r *http.Request, body []
 	if !ok {
 		// GitHub answers 404, not 401, for repositories the caller cannot see.
 		return errorReply(http.StatusNotFound, "Not Found")
+	}
+	if rep, ok := s.handleWorkflow(op, p, r, who); ok {
+		return rep
 	}
 	owner, repo := p["owner"], p["repo"]
 	switch op {
@@ -428,13 +443,31 @@ func (s *Server) list(r *http.Request, owner, repo string, issue int) reply {
 // render is the issue-comment object GitHub returns; callers hold s.mu.
 func (s *Server) render(c *Comment) map[string]any {
 	base := s.URL
-	login := c.Author
+	user := s.renderUser(c.Author)
+	repoURL := fmt.Sprintf("%s/repos/%s/%s", base, c.Owner, c.Repo)
+	return map[string]any{
+		"id":                 c.ID,
+		"node_id":            "IC_" + strconv.FormatInt(c.ID, 36),
+		"url":                fmt.Sprintf("%s/issues/comments/%d", repoURL, c.ID),
+		"html_url":           fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", c.Owner, c.Repo, c.Issue, c.ID),
+		"issue_url":          fmt.Sprintf("%s/issues/%d", repoURL, c.Issue),
+		"body":               c.Body,
+		"user":               user,
+		"created_at":         c.CreatedAt.Format(time.RFC3339),
+		"updated_at":         c.UpdatedAt.Format(time.RFC3339),
+		"author_association": "NONE",
+	}
+}
+
+// renderUser is the simple-user object of login.
+func (s *Server) renderUser(login string) map[string]any {
+	base := s.URL
 	typ := "User"
 	if strings.HasSuffix(login, "[bot]") {
 		typ = "Bot"
 	}
 	userID := int64(len(login))*7919 + 41
-	user := map[string]any{
+	return map[string]any{
 		"login":               login,
 		"id":                  userID,
 		"node_id":             "U_" + strconv.FormatInt(userID, 36),
@@ -453,18 +486,5 @@ func (s *Server) render(c *Comment) map[string]any {
 		"received_events_url": base + "/users/" + url.PathEscape(login) + "/received_events",
 		"type":                typ,
 		"site_admin":          false,
-	}
-	repoURL := fmt.Sprintf("%s/repos/%s/%s", base, c.Owner, c.Repo)
-	return map[string]any{
-		"id":                 c.ID,
-		"node_id":            "IC_" + strconv.FormatInt(c.ID, 36),
-		"url":                fmt.Sprintf("%s/issues/comments/%d", repoURL, c.ID),
-		"html_url":           fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", c.Owner, c.Repo, c.Issue, c.ID),
-		"issue_url":          fmt.Sprintf("%s/issues/%d", repoURL, c.Issue),
-		"body":               c.Body,
-		"user":               user,
-		"created_at":         c.CreatedAt.Format(time.RFC3339),
-		"updated_at":         c.UpdatedAt.Format(time.RFC3339),
-		"author_association": "NONE",
 	}
 }
