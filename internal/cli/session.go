@@ -28,6 +28,10 @@ with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
 			return Usagef("session needs an action: open, close, extend, status or reap")
 		},
 	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&a.reaperWorkflow, "reaper-workflow", DefaultReaperWorkflow,
+		"scheduled workflow that open enables and a reap finding nothing disables (GITHUB_TOKEN and GITHUB_REPOSITORY; empty: leave it alone)")
+	pf.DurationVar(&a.leaseWait, "wait", 0, "open, close, extend: wait up to this long for another run that is opening or closing the session, instead of failing")
 	cmd.AddCommand(newSessionOpen(a), newSessionClose(a), newSessionExtend(a), newSessionStatus(a), newSessionReap(a))
 	return cmd
 }
@@ -161,7 +165,10 @@ func newSessionReap(a *App) *cobra.Command {
 			res, err := m.Reap(cmd.Context(), session.ReapOptions{IdleAfter: idle})
 			a.Reporter.Result(res)
 			a.Reporter.Output("reap", res.Action)
-			if res.Detail != "" {
+			if res.Reaper != "" {
+				a.Reporter.Output("reaper", res.Reaper)
+			}
+			if res.Detail != "" && res.Action != "skipped" { // Reap said it already
 				a.Reporter.Infof("reap: %s (%s)", res.Action, res.Detail)
 			}
 			return err

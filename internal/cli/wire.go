@@ -107,7 +107,9 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
 	w := a.sessionWiring
 	w.Owner = a.owner()
-	return session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w), nil
+	m := session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w)
+	m.Reaper, m.LeaseWait = a.reaper(), a.leaseWait
+	return m, nil
 }
 
 // tfStack is the Terraform stack as sessions see it.
