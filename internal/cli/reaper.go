@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/session"
 )
@@ -11,6 +13,18 @@ import (
 // DefaultReaperWorkflow is the scheduled workflow `session open` enables and
 // a reap that finds nothing disables.
 const DefaultReaperWorkflow = "scale-down.yml"
+
+// reaperFlag adds --reaper-workflow to open and reap.
+func (a *App) reaperFlag(c *cobra.Command) {
+	c.Flags().StringVar(&a.reaperWorkflow, "reaper-workflow", DefaultReaperWorkflow,
+		"scheduled workflow that open enables and a reap finding nothing disables, with GITHUB_TOKEN in GITHUB_REPOSITORY (empty: leave it alone)")
+}
+
+// waitFlag adds --wait to the commands a user runs: session runs share no
+// concurrency group, so the record's lease is their queue.
+func (a *App) waitFlag(c *cobra.Command) {
+	c.Flags().DurationVar(&a.leaseWait, "wait", 0, "wait up to this long for another run that is opening or closing the session, instead of failing")
+}
 
 // workflowReaper switches the reaper workflow through GitHub's API, or, in a
 // run without a token (a laptop), says how to do it by hand.

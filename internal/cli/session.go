@@ -28,10 +28,6 @@ with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
 			return Usagef("session needs an action: open, close, extend, status or reap")
 		},
 	}
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&a.reaperWorkflow, "reaper-workflow", DefaultReaperWorkflow,
-		"scheduled workflow that open enables and a reap finding nothing disables (GITHUB_TOKEN and GITHUB_REPOSITORY; empty: leave it alone)")
-	pf.DurationVar(&a.leaseWait, "wait", 0, "open, close, extend: wait up to this long for another run that is opening or closing the session, instead of failing")
 	cmd.AddCommand(newSessionOpen(a), newSessionClose(a), newSessionExtend(a), newSessionStatus(a), newSessionReap(a))
 	return cmd
 }
@@ -58,6 +54,8 @@ func newSessionOpen(a *App) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 2, fmt.Sprintf("how long the session stays open (%d-%d)", session.MinHours, session.MaxHours))
+	a.waitFlag(c)
+	a.reaperFlag(c)
 	return c
 }
 
@@ -85,6 +83,7 @@ func newSessionClose(a *App) *cobra.Command {
 	}
 	c.Flags().BoolVar(&force, "force", false, "take over a session another run is opening or closing")
 	c.Flags().StringVar(&reason, "reason", "requested", "why the session is closed (recorded)")
+	a.waitFlag(c)
 	return c
 }
 
@@ -112,6 +111,7 @@ func newSessionExtend(a *App) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 1, fmt.Sprintf("hours to add (%d-%d)", session.MinHours, session.MaxHours))
+	a.waitFlag(c)
 	return c
 }
 
@@ -175,6 +175,7 @@ func newSessionReap(a *App) *cobra.Command {
 		},
 	}
 	c.Flags().DurationVar(&idle, "idle-after", 30*time.Minute, "close an open session after this long without media (0 disables)")
+	a.reaperFlag(c)
 	return c
 }
 
