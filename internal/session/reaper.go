@@ -17,6 +17,10 @@ type Reaper interface {
 	Sleep(ctx context.Context) error
 }
 
+// reaperCallLimit bounds each switch: GitHub must not hold an open (whose
+// lease is renewed only once its steps run) or a reap for long.
+const reaperCallLimit = 30 * time.Second
+
 // Reaper states reported in the "reaper" output.
 const (
 	ReaperEnabled    = "enabled"
@@ -33,6 +37,8 @@ func (m *Manager) wakeReaper(ctx context.Context) {
 	if m.Reaper == nil {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, reaperCallLimit)
+	defer cancel()
 	if err := m.Reaper.Wake(ctx); err != nil {
 		m.Reporter.Warnf("the scheduled reaper is not running, so an idle session is closed only at its expiry: %v", err)
 		m.Reporter.Summary(fmt.Sprintf("> [!WARNING]\n> The scheduled reaper could not be enabled: %v\n\n", err))
@@ -52,6 +58,8 @@ func (m *Manager) sleepReaper(ctx context.Context) string {
 	if m.Reaper == nil {
 		return ""
 	}
+	ctx, cancel := context.WithTimeout(ctx, reaperCallLimit)
+	defer cancel()
 	if err := m.Reaper.Sleep(ctx); err != nil {
 		m.Reporter.Warnf("the scheduled reaper stays enabled (every run bills at least a minute in a private repository): %v", err)
 		return ReaperKept
