@@ -28,6 +28,7 @@ type costFlags struct {
 	arch                           string
 	nlbAddresses                   int64
 	taskPublicIP                   bool
+	actions                        actionsFlags
 }
 
 func newCostCmd(a *App) *cobra.Command {
@@ -68,6 +69,7 @@ instead of the table; --actual adds month-to-date spend from Cost Explorer
 	fl.StringVar(&f.arch, "arch", string(cost.X86), "task architecture with --estimate-only: X86_64 or ARM64")
 	fl.Int64Var(&f.nlbAddresses, "nlb-addresses", 2, "NLB Elastic IPs (one per subnet) with --estimate-only")
 	fl.BoolVar(&f.taskPublicIP, "task-public-ip", true, "the task has its own public IPv4")
+	addActionsFlags(fl, &f.actions)
 	return c
 }
 
@@ -146,6 +148,11 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	}
 
 	rep := prices.Report(s, idle, f.hours)
+	act, err := a.actionsReport(ctx, f.actions, table.GitHubActions, table.HoursPerMonth)
+	if err != nil {
+		return err
+	}
+	rep.Actions = &act
 	if f.seed {
 		ss, si := cost.SeedScenario()
 		c := prices.CompareWithSeed(ss, si)

@@ -76,6 +76,13 @@ var actionSpecs = []actionSpec{
 			default:
 				return nil, fmt.Errorf("input action %q: use open, close, extend, status or reap", action)
 			}
+			// A user's run waits for one that holds the session; the reaper never does.
+			if w := in("wait"); w != "" && action != "reap" && action != "status" {
+				if !durationInput.MatchString(w) {
+					return nil, fmt.Errorf("input wait %q is not a duration like 15m", w)
+				}
+				args = append(args, "--wait", w)
+			}
 			return args, nil
 		},
 	},

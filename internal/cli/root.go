@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
@@ -54,6 +55,9 @@ type App struct {
 	tfLog         io.Writer
 	// planWithoutRefresh: deploy plan --refresh=false (see tf.WithoutRefresh).
 	planWithoutRefresh bool
+	// reaperWorkflow and leaseWait: session's --reaper-workflow and --wait.
+	reaperWorkflow string
+	leaseWait      time.Duration
 }
 
 // usageError marks bad input, so Run exits with ExitUsage before touching anything.

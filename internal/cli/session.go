@@ -54,6 +54,8 @@ func newSessionOpen(a *App) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 2, fmt.Sprintf("how long the session stays open (%d-%d)", session.MinHours, session.MaxHours))
+	a.waitFlag(c)
+	a.reaperFlag(c)
 	return c
 }
 
@@ -81,6 +83,7 @@ func newSessionClose(a *App) *cobra.Command {
 	}
 	c.Flags().BoolVar(&force, "force", false, "take over a session another run is opening or closing")
 	c.Flags().StringVar(&reason, "reason", "requested", "why the session is closed (recorded)")
+	a.waitFlag(c)
 	return c
 }
 
@@ -108,6 +111,7 @@ func newSessionExtend(a *App) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 1, fmt.Sprintf("hours to add (%d-%d)", session.MinHours, session.MaxHours))
+	a.waitFlag(c)
 	return c
 }
 
@@ -170,13 +174,17 @@ func newSessionReap(a *App) *cobra.Command {
 			res, err := m.Reap(cmd.Context(), session.ReapOptions{IdleAfter: idle})
 			a.Reporter.Result(res)
 			a.Reporter.Output("reap", res.Action)
-			if res.Detail != "" {
+			if res.Reaper != "" {
+				a.Reporter.Output("reaper", res.Reaper)
+			}
+			if res.Detail != "" && res.Action != "skipped" { // Reap said it already
 				a.Reporter.Infof("reap: %s (%s)", res.Action, res.Detail)
 			}
 			return err
 		},
 	}
 	c.Flags().DurationVar(&idle, "idle-after", 30*time.Minute, "close an open session after this long without media (0 disables)")
+	a.reaperFlag(c)
 	return c
 }
 

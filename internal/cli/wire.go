@@ -109,7 +109,9 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	w := a.sessionWiring
 	w.Owner = a.owner()
 	w.Lock = session.S3StateLock{API: store.API, Bucket: be.Bucket, StateKey: be.Key, TF: r}
-	return session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w), nil
+	m := session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w)
+	m.Reaper, m.LeaseWait = a.reaper(), a.leaseWait
+	return m, nil
 }
 
 // tfStack is the Terraform stack as sessions see it.

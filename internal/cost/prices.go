@@ -81,6 +81,8 @@ type Prices struct {
 	Currency      string                   `json:"currency"`
 	HoursPerMonth int64                    `json:"hours_per_month"`
 	Regions       map[string]*RegionPrices `json:"regions"`
+	// GitHubActions prices the workflows' runner minutes (same in every region).
+	GitHubActions ActionsPrices `json:"github_actions"`
 }
 
 //go:embed prices.json
@@ -100,6 +102,9 @@ func Parse(b []byte) (*Prices, error) {
 	}
 	if p.HoursPerMonth <= 0 {
 		return nil, fmt.Errorf("cost: price table has no hours_per_month")
+	}
+	if err := p.GitHubActions.validate(); err != nil {
+		return nil, err
 	}
 	for name, r := range p.Regions {
 		r.Region, r.HoursPerMonth, r.Date = name, p.HoursPerMonth, p.Date

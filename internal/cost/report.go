@@ -27,6 +27,8 @@ type Report struct {
 	Months     []MonthRow
 	BreakEvens []BreakEven
 	Seed       *Comparison // set to show the seed's figures beside these
+	// Actions, when set, adds the workflows' GitHub Actions minutes.
+	Actions *ActionsReport `json:",omitempty"`
 }
 
 // DefaultHours are the usage levels of the monthly table and chart.
@@ -117,6 +119,10 @@ func (rep Report) Text(w io.Writer) error {
 		b.WriteString("\n")
 		rep.Seed.text(&b)
 	}
+	if rep.Actions != nil {
+		b.WriteString("\n")
+		_ = rep.Actions.Text(&b) // writes to memory
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -192,6 +198,10 @@ func (rep Report) Markdown(w io.Writer) error {
 		for _, o := range c.Omissions {
 			fmt.Fprintf(&b, "- %s\n", o)
 		}
+	}
+	if rep.Actions != nil {
+		b.WriteString("\n")
+		_ = rep.Actions.Markdown(&b) // writes to memory
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

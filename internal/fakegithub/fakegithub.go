@@ -1,5 +1,5 @@
 // Package fakegithub is a stateful stand-in for the few GitHub REST endpoints jitsictl uses
-// (issue comments), served on loopback. Every request and every response is validated
+// (issue comments; enabling, disabling and listing the runs of a workflow), served on loopback. Every request and every response is validated
 // against the operation in GitHub's published OpenAPI description (@octokit/openapi), so
 // the fake cannot drift from the real contract unnoticed: a request the description does
 // not allow, or a response it does not describe, is a test failure.
@@ -66,6 +66,7 @@ type Server struct {
 	mu         sync.Mutex
 	tokens     map[string]token
 	comments   []*Comment
+	workflows  map[string]*workflow // by owner/repo/file
 	nextID     int64
 	clock      time.Time
 	violations []string
@@ -272,6 +273,13 @@ var undocumented = map[string]string{
 	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} 403": "basic-error",
 	// Editing a comment that does not exist (or was deleted meanwhile).
 	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} 404": "basic-error",
+	// A token without `actions: write`, or a file that is not a workflow: the
+	// description lists only 204.
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable 403":  "basic-error",
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable 404":  "basic-error",
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable 403": "basic-error",
+	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable 404": "basic-error",
+	"GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs 404":    "basic-error",
 }
 
 // write encodes the reply and validates it against the operation's documented responses.
@@ -287,7 +295,11 @@ func (s *Server) write(w http.ResponseWriter, in *openapi3filter.RequestValidati
 	for k, v := range rep.header {
 		h[k] = v
 	}
-	h.Set("Content-Type", "application/json; charset=utf-8")
+	if rep.status == http.StatusNoContent {
+		b = nil // 204 has no body
+	} else {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
 	if in != nil {
 		out := &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: in,
@@ -337,6 +349,9 @@ func (s *Server) handle(op string, p map[string]string, r *http.Request, body []
 	if !ok {
 		// GitHub answers 404, not 401, for repositories the caller cannot see.
 		return errorReply(http.StatusNotFound, "Not Found")
+	}
+	if rep, ok := s.handleWorkflow(op, p, r, who); ok {
+		return rep
 	}
 	owner, repo := p["owner"], p["repo"]
 	if rep, ok := s.handleSettings(op, p, who, body); ok {

@@ -54,6 +54,9 @@ var served = []operation{
 	{"GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments"},
 	{"POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"},
 	{"PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}"},
+	{"PUT", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"},
+	{"PUT", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"},
+	{"GET", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"},
 }
 
 // spec is the part of GitHub's description the fake validates against: the served

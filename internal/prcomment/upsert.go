@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
+
+	ghclient "github.com/jitsictl/jitsictl/internal/github"
 )
 
 // DefaultAuthor is the login of comments written with a GitHub Actions GITHUB_TOKEN.
@@ -149,14 +150,5 @@ func message(err error) string {
 // GITHUB_API_URL (https://api.github.com on github.com, https://HOST/api/v3 on GitHub
 // Enterprise Server, a loopback URL in tests). An empty apiURL means api.github.com.
 func NewClient(token, apiURL string) (*github.Client, error) {
-	c := github.NewClient(nil).WithAuthToken(token)
-	if apiURL == "" {
-		return c, nil
-	}
-	u, err := url.Parse(strings.TrimSuffix(apiURL, "/") + "/")
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("GITHUB_API_URL %q is not an absolute URL", apiURL)
-	}
-	c.BaseURL = u
-	return c, nil
+	return ghclient.NewClient(token, apiURL)
 }

@@ -43,6 +43,7 @@ func (m *Manager) Close(ctx context.Context, o CloseOptions) (Record, error) {
 }
 
 func (m *Manager) claimForClose(ctx context.Context, o CloseOptions) (*journal, error) {
+	var waitSince time.Time
 	for {
 		v, err := m.Store.Load(ctx)
 		if err != nil {
@@ -50,6 +51,12 @@ func (m *Manager) claimForClose(ctx context.Context, o CloseOptions) (*journal, 
 		}
 		now := m.now()
 		if (v.State == StateOpening || v.State == StateClosing) && now.Before(v.LeaseUntil) && v.Owner != m.Owner && !o.Force {
+			if again, err := m.waitForLease(ctx, v, &waitSince); again || err != nil {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
 			return nil, fmt.Errorf("%w: %s is %s the session (lease until %s); wait for it, or close with --force",
 				ErrBusy, v.Owner, map[State]string{StateOpening: "opening", StateClosing: "closing"}[v.State], v.LeaseUntil.Format(time.RFC3339))
 		}

@@ -13,12 +13,21 @@ func (m *Manager) Extend(ctx context.Context, hours int) (Record, error) {
 	if err := ValidateHours(hours); err != nil {
 		return Record{}, err
 	}
+	var waitSince time.Time
 	for {
 		v, err := m.Store.Load(ctx)
 		if err != nil {
 			return Record{}, err
 		}
 		now := m.now()
+		if m.heldBy(v, now) != "" {
+			if again, err := m.waitForLease(ctx, v, &waitSince); again || err != nil {
+				if err != nil {
+					return Record{}, err
+				}
+				continue
+			}
+		}
 		if v.State != StateOpen {
 			return Record{}, fmt.Errorf("no open session to extend (state %s): open one with `jitsictl session open`", v.State)
 		}

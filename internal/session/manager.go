@@ -90,13 +90,16 @@ var EIPTargets = []string{"module.jvb_nlb[0].aws_eip.this", "aws_ssm_parameter.a
 
 // Manager runs session flows. All edges are injected.
 type Manager struct {
-	Store    Store
-	Stack    Stack
-	Service  Service
-	Targets  Targets
-	Sweeper  Sweeper
-	Finder   Finder
-	Traffic  Traffic
+	Store   Store
+	Stack   Stack
+	Service Service
+	Targets Targets
+	Sweeper Sweeper
+	Finder  Finder
+	Traffic Traffic
+	// Reaper, when set, is enabled by open and disabled by a reap that
+	// leaves nothing to watch.
+	Reaper   Reaper
 	Reporter report.Reporter
 	Limits   Limits
 	// Guard and LoadBalancers: the AWS-side session guard (guard.go); nil = none.
@@ -106,6 +109,10 @@ type Manager struct {
 	Lock StateLock
 	// Owner names this run in the record (e.g. the Actions run URL or user@host).
 	Owner string
+	// LeaseWait is how long a user's open, close or extend waits for another
+	// run's lease on the record instead of failing at once (0: no wait).
+	// Session runs share no concurrency group, so the lease is their queue.
+	LeaseWait time.Duration
 	// Poll is how often early registration looks for target groups.
 	Poll time.Duration
 	Now  func() time.Time

@@ -29,11 +29,14 @@ func (m *Manager) Open(ctx context.Context, o OpenOptions) (Record, error) {
 		return Record{}, err
 	}
 	j, existing, err := m.claimForOpen(ctx, o)
-	if err != nil || existing != nil {
-		if existing != nil {
-			return *existing, nil
-		}
+	if err != nil {
 		return Record{}, err
+	}
+	// After the claim, so a reap that disables the schedule meanwhile sees
+	// this session when it re-reads the record (see sleepReaper).
+	m.wakeReaper(ctx)
+	if existing != nil {
+		return *existing, nil
 	}
 	ctx, lost := context.WithCancelCause(ctx)
 	defer lost(nil)
@@ -59,6 +62,7 @@ func (m *Manager) Open(ctx context.Context, o OpenOptions) (Record, error) {
 // session instead when there is one (two concurrent opens give one session).
 func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *Record, error) {
 	deadline := m.now().Add(m.Limits.NLB + m.Limits.Targets + time.Minute)
+	var waitSince time.Time
 	for {
 		v, err := m.Store.Load(ctx)
 		if err != nil {
@@ -73,6 +77,12 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 			return nil, &v.Record, nil
 		case (v.State == StateOpening || v.State == StateClosing) && now.Before(v.LeaseUntil) && v.Owner != m.Owner:
 			if v.State == StateClosing {
+				if again, err := m.waitForLease(ctx, v, &waitSince); again || err != nil {
+					if err != nil {
+						return nil, nil, err
+					}
+					continue
+				}
 				return nil, nil, fmt.Errorf("%w: a close by %s is running; open again after it finishes", ErrBusy, v.Owner)
 			}
 			if now.After(deadline) {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -15,24 +16,55 @@ type ReapOptions struct {
 
 // ReapResult says what reap did and why.
 type ReapResult struct {
-	Action string `json:"action"` // none, closed-expired, closed-guard, closed-idle, closed-stale, swept, close-failed
+	Action string `json:"action"` // none, skipped, closed-expired, closed-guard, closed-idle, closed-stale, swept, close-failed
 	Detail string `json:"detail,omitempty"`
+	// Reaper is what became of the scheduled reaper: disabled when nothing
+	// is left to watch, "" when it was not touched (see the Reaper* states).
+	Reaper string `json:"reaper,omitempty"`
 }
 
 // Reap is what the scheduled workflow runs: it closes expired, idle and
-// crashed sessions, and sweeps orphans when no session should exist.
+// crashed sessions, and sweeps orphans when no session should exist. It
+// never waits for another run: a record held by one is skipped (that run is
+// the one working on the session; the next reap looks again). When it ends
+// with no session and nothing orphaned, it disables the scheduled reaper.
 func (m *Manager) Reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
+	res, err := m.reap(ctx, o)
+	if res.Action == "skipped" {
+		m.Reporter.Infof("%s", res.Detail)
+	}
+	if err == nil && res.Action != "skipped" {
+		if v, lerr := m.Store.Load(ctx); lerr == nil && (v.State == StateClosed || v.State == StateNone) {
+			res.Reaper = m.sleepReaper(ctx)
+		}
+	}
+	return res, err
+}
+
+func (m *Manager) reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
 	v, err := m.Store.Load(ctx)
 	if err != nil {
 		return ReapResult{}, err
 	}
 	now := m.now()
+	skipped := func(owner string) ReapResult {
+		return ReapResult{Action: "skipped", Detail: fmt.Sprintf("skipped: run %s holds the session", owner)}
+	}
 	closeFor := func(action, reason string) (ReapResult, error) {
 		if _, err := m.Close(ctx, CloseOptions{Reason: reason}); err != nil {
+			if errors.Is(err, ErrBusy) {
+				// A user's close or open claimed the record after we read it.
+				if v, lerr := m.Store.Load(ctx); lerr == nil && m.heldBy(v, m.now()) != "" {
+					return skipped(v.Owner), nil
+				}
+			}
 			// The label says what happened: nothing was closed.
 			return ReapResult{Action: "close-failed", Detail: reason}, err
 		}
 		return ReapResult{Action: action, Detail: reason}, nil
+	}
+	if owner := m.heldBy(v, now); owner != "" {
+		return skipped(owner), nil
 	}
 	switch v.State {
 	case StateOpen:
@@ -57,9 +89,6 @@ func (m *Manager) Reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
 		}
 		return ReapResult{Action: "none", Detail: fmt.Sprintf("open until %s", v.ExpiresAt.Format(time.RFC3339))}, nil
 	case StateOpening, StateClosing:
-		if now.Before(v.LeaseUntil) {
-			return ReapResult{Action: "none", Detail: fmt.Sprintf("%s by %s in progress", v.State, v.Owner)}, nil
-		}
 		return closeFor("closed-stale", fmt.Sprintf("a %s by %s stopped without finishing", v.State, v.Owner))
 	}
 	removed, err := m.Sweeper.Sweep(ctx)

@@ -65,6 +65,7 @@ func newBed(t *testing.T) *bed {
 
 	b.gh = fakegithub.New(t)
 	b.gh.AddToken(botToken, "github-actions[bot]", fakegithub.ReadWrite)
+	b.gh.AddWorkflow(owner, repo, reaperFile, fakegithub.WorkflowDisabled) // idle: the reaper sleeps
 
 	// The user commits terraform/backend.hcl; this one names the emulator's
 	// state bucket, the object testbed's stack lives in.
@@ -185,6 +186,7 @@ func TestWorkflowsWithAct(t *testing.T) {
 		if b.leftovers(t).Empty() {
 			t.Errorf("no tagged session resources while the session is open")
 		}
+		b.requireReaper(t, r, fakegithub.WorkflowActive)
 	})
 	if !opened {
 		t.Fatal("session.yml open failed; close and reap have nothing to act on")
@@ -209,6 +211,8 @@ func TestWorkflowsWithAct(t *testing.T) {
 			t.Errorf("desired count %d after close, want 0", n)
 		}
 	})
+
+	t.Run("scale-down.yml finds nothing and disables itself", func(t *testing.T) { testReapFindsNothing(t, b) })
 
 	t.Run("scale-down.yml on schedule closes an expired session", func(t *testing.T) {
 		b.openExpired(t)
