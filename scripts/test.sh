@@ -58,11 +58,10 @@ terraform fmt -check -recursive terraform >/dev/null || die "terraform fmt -chec
 if [ -d .github/workflows ] && need actionlint; then actionlint; fi
 
 echo "--- go test"
-# The suite is CPU-bound on terraform (each plan or apply starts the ~550 MB AWS provider),
-# and internal/cli is its critical path: three end-to-end flows (the deploy migration,
-# verify and cost, the demo), each on a moto of its own. It starts first at normal
-# priority; the other packages run beside it at a lower one, so on two cores they fill
-# the CPU cli leaves instead of stretching the whole run. The test binaries are built
+# internal/cli is the suite's critical path: three end-to-end flows (the deploy migration,
+# a chain of some forty terraform runs; verify and cost; the demo), each on a moto of its
+# own. It starts first at normal priority; the other packages run beside it at a lower
+# one, so on two cores they fill the CPU cli leaves instead of stretching the whole run. The test binaries are built
 # once first, so the two go test runs do not compile the same packages twice.
 # Extra arguments are go test flags for both runs (e.g. -run, -v).
 long=(github.com/jitsictl/jitsictl/internal/cli)
