@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,7 +13,6 @@ import (
 // stackDefaults is what `cost` prices when it has no initialised stack to
 // read: the task size the stack's variables.tf declares by default.
 type stackDefaults struct {
-	dir  string // as the user named it (--dir)
 	cpu  int64
 	mem  int64
 	arch string
@@ -34,7 +32,7 @@ func (a *App) uninitialisedStack() (stackDefaults, bool) {
 	if _, err := os.Stat(filepath.Join(dir, "backend.hcl")); err == nil {
 		return stackDefaults{}, false
 	}
-	d := stackDefaults{dir: a.Dir}
+	var d stackDefaults
 	vars, _ := os.ReadFile(filepath.Join(dir, "variables.tf"))
 	d.cpu, _ = strconv.ParseInt(variableDefault(vars, "task_cpu"), 10, 64)
 	d.mem, _ = strconv.ParseInt(variableDefault(vars, "task_memory"), 10, 64)
@@ -69,5 +67,5 @@ func (d stackDefaults) task(changed func(string) bool, flags cost.TaskSize) cost
 
 // note is the one line that says the figures are estimates, and how to get live ones.
 func (d stackDefaults) note() string {
-	return fmt.Sprintf("%s is not initialised: estimated from the stack's defaults; live: --backend-config FILE", d.dir)
+	return "the stack is not initialised: estimated from its defaults; for live figures: --backend-config FILE"
 }

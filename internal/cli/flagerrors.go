@@ -39,7 +39,7 @@ var typeWords = map[string]string{
 	"uint": "a whole number, 0 or more", "uint64": "a whole number, 0 or more",
 	"float64":  "a number",
 	"bool":     "true or false (or give the flag alone for true)",
-	"duration": "a duration such as 90s, 30m or 1h30m",
+	"duration": "a duration with its unit, such as 30m, 1h or 1h30m",
 	"intSlice": "whole numbers separated by commas", "int64Slice": "whole numbers separated by commas",
 	"stringSlice": "values separated by commas",
 }

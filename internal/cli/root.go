@@ -113,7 +113,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if app.Output == "json" {
 			report.WriteJSONError(env.Stderr, err.Error(), "run `"+help+"` for usage", ExitUsage)
 		} else {
-			fmt.Fprintf(env.Stderr, "jitsictl: %v\nRun '%s' for usage.\n", err, help)
+			fmt.Fprintf(env.Stderr, "%sRun '%s' for usage.\n", wrapMessage(err.Error()), help)
 		}
 		return ExitUsage
 	}
@@ -124,9 +124,27 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case app.Output == "json":
 		report.WriteJSONError(env.Stderr, err.Error(), "", ExitFailure)
 	default:
-		fmt.Fprintf(env.Stderr, "jitsictl: %v\n", err)
+		fmt.Fprint(env.Stderr, wrapMessage(err.Error()))
 	}
 	return ExitFailure
+}
+
+// wrapMessage is "jitsictl: msg" wrapped to 100 columns; lines the message
+// breaks itself (cobra's suggestions) are kept.
+func wrapMessage(msg string) string {
+	var b strings.Builder
+	for i, para := range strings.Split(msg, "\n") {
+		first := "  "
+		if i == 0 {
+			first = "jitsictl: "
+		}
+		if strings.TrimSpace(para) == "" || strings.HasPrefix(para, "\t") {
+			b.WriteString(para + "\n")
+			continue
+		}
+		b.WriteString(wrapIndented(first, "  ", para))
+	}
+	return b.String()
 }
 
 // isCobraUsage recognises cobra's own parse errors (unknown command or flag, missing value).

@@ -68,6 +68,9 @@ type Deps struct {
 	// Dir is the Terraform root; BackendConfig the -backend-config file used to init it.
 	Dir           string
 	BackendConfig string
+	// StackErr is why there is no Terraform root to check (doctor run outside
+	// a repository): the stack checks give way to how to bootstrap.
+	StackErr error
 }
 
 // MinTerraform is the oldest Terraform with write-only arguments (value_wo),
@@ -119,8 +122,20 @@ func Run(ctx context.Context, d Deps) []Check {
 		return "terraform " + got.String(), "", nil
 	})
 
+	timed("Tools", func() (string, string, error) { return checkTools(lookPath) })
+
+	if d.StackErr != nil {
+		timed("Terraform root", func() (string, string, error) { return "", BootstrapFix, d.StackErr })
+		return checks
+	}
+
 	backend, berr := ReadBackend(d.Dir)
 	initFix := fmt.Sprintf("run `terraform -chdir=%s init -backend-config=%s`", d.Dir, orDefault(d.BackendConfig, "backend.hcl"))
+	if _, err := os.Stat(filepath.Join(d.Dir, "backend.hcl")); err != nil && d.BackendConfig == "" {
+		initFix = "no backend.hcl yet: bootstrap once (README: Setup, steps 1-2), then " + initFix[len("run "):]
+	}
+	// Checks that wait on initialisation point to its fix instead of repeating it.
+	const seeInit = `see "Terraform initialised" above`
 	inited := timed("Terraform initialised", func() (string, string, error) {
 		if berr != nil {
 			return "", initFix, berr
@@ -130,7 +145,7 @@ func Run(ctx context.Context, d Deps) []Check {
 
 	timed("State backend reachable", func() (string, string, error) {
 		if !inited {
-			return "", initFix, errors.New("backend unknown until Terraform is initialised")
+			return "", seeInit, errors.New("backend unknown until Terraform is initialised")
 		}
 		if d.AWSErr != nil {
 			return "", fixForAWS(d.AWSErr), fmt.Errorf("no AWS credentials: %w", d.AWSErr)
@@ -145,7 +160,7 @@ func Run(ctx context.Context, d Deps) []Check {
 	timed("Stack outputs readable", func() (string, string, error) {
 		const fix = "apply the stack first: `jitsictl deploy apply` (or `terraform apply`)"
 		if !inited {
-			return "", initFix, errors.New("outputs unknown until Terraform is initialised")
+			return "", seeInit, errors.New("outputs unknown until Terraform is initialised")
 		}
 		if d.Terraform == nil {
 			return "", fix, errors.New("terraform not available (see above)")
