@@ -345,7 +345,7 @@ func (v demoVerdict) text() string {
 	b.WriteString(wrapIndented("  Cost: ", "        ", fmt.Sprintf("this session %s on AWS prices (%s an hour while open, %s a month idle)",
 		v.cost.Session.Cents(), v.cost.PerHour, v.idle.Cents())))
 	b.WriteString(wrapIndented("  Nothing left: ", "    ", fmt.Sprintf("no load balancer, target group, listener or Elastic IP tagged Project=%s, "+
-		"desired count 0, the emulator stopped and its folder removed.", v.project)))
+		"desired count 0; the emulator and the demo's temporary folder go as it exits.", v.project)))
 	fmt.Fprintf(&b, "Demo passed in %s.\n", v.took.Round(time.Second))
 	return b.String()
 }

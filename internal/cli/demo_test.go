@@ -42,9 +42,16 @@ func TestDemoRunsTheWholeLifecycle(t *testing.T) {
 func demoProgress(stderr string) string {
 	var lines []string
 	for _, l := range strings.Split(stderr, "\n") {
-		if !strings.HasPrefix(l, "    waiting for ") {
-			lines = append(lines, l)
+		if strings.HasPrefix(l, "    waiting for ") {
+			continue
 		}
+		// The target groups come in the order the emulator lists them.
+		if verb, list, ok := strings.Cut(l, "registered "); ok && strings.HasPrefix(l, "targets: ") {
+			items := strings.Split(list, ", ")
+			sort.Strings(items)
+			l = verb + "registered " + strings.Join(items, ", ")
+		}
+		lines = append(lines, l)
 	}
 	from, to := -1, -1
 	for i, l := range lines {
@@ -56,7 +63,23 @@ func demoProgress(stderr string) string {
 		}
 	}
 	if from >= 0 && to > from {
-		sort.Strings(lines[from:to])
+		// Steps begun, what they said, steps done: each part in name order.
+		rank := func(l string) int {
+			switch {
+			case strings.HasPrefix(l, "==> "):
+				return 0
+			case strings.HasPrefix(l, "<== "):
+				return 2
+			}
+			return 1
+		}
+		w := lines[from:to]
+		sort.SliceStable(w, func(i, j int) bool {
+			if rank(w[i]) != rank(w[j]) {
+				return rank(w[i]) < rank(w[j])
+			}
+			return w[i] < w[j]
+		})
 	}
 	return strings.Join(lines, "\n")
 }
