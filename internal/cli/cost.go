@@ -96,7 +96,7 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	project := ""
 	var cfg aws.Config
 	if !f.estimateOnly && !f.actual {
-		if fb, ok := a.uninitialisedStack(); ok {
+		if fb, ok := a.uninitialisedStack(f.changed("dir")); ok {
 			s.Task = fb.task(f.changed, s.Task)
 			a.Reporter.Infof("%s", fb.note())
 			f.estimateOnly = true

@@ -13,18 +13,22 @@ import (
 // stackDefaults is what `cost` prices when it has no initialised stack to
 // read: the task size the stack's variables.tf declares by default.
 type stackDefaults struct {
-	cpu  int64
-	mem  int64
-	arch string
+	noStack bool // no Terraform root at all: jitsictl's own defaults
+	cpu     int64
+	mem     int64
+	arch    string
 }
 
 // uninitialisedStack reports a Terraform root that was never initialised and
 // has no backend file to initialise it with (a fresh clone): nothing live can
 // be read, so cost falls back to the stack's defaults.
-func (a *App) uninitialisedStack() (stackDefaults, bool) {
+func (a *App) uninitialisedStack(dirGiven bool) (stackDefaults, bool) {
 	dir, err := a.StackDir()
-	if err != nil {
-		return stackDefaults{}, false // the live path explains a wrong --dir
+	switch {
+	case err != nil && dirGiven:
+		return stackDefaults{}, false // the live path explains a mistyped --dir
+	case err != nil:
+		return stackDefaults{noStack: true}, true // run outside a clone
 	}
 	if _, err := doctor.ReadBackend(dir); err == nil || a.BackendConfig != "" {
 		return stackDefaults{}, false
@@ -67,5 +71,8 @@ func (d stackDefaults) task(changed func(string) bool, flags cost.TaskSize) cost
 
 // note is the one line that says the figures are estimates, and how to get live ones.
 func (d stackDefaults) note() string {
+	if d.noStack {
+		return "no Terraform stack here: estimated from jitsictl's defaults; run it in a clone, or pass --dir"
+	}
 	return "the stack is not initialised: estimated from its defaults; for live figures: --backend-config FILE"
 }

@@ -122,6 +122,13 @@ func TestDoctorOnAFreshClone(t *testing.T) {
 			got += runTranscript(t, env, dirs, "doctor") + "\n"
 		})
 	}
+	t.Run("cost outside a repository", func(t *testing.T) {
+		t.Chdir(outside)
+		code, stdout, stderr := run(t, env, "cost")
+		if code != ExitOK || !strings.Contains(stderr, "no Terraform stack here: estimated from jitsictl's defaults") || !strings.Contains(stdout, "Session: 4 vCPU / 8 GB") {
+			t.Errorf("cost outside a clone: exit %d\nstdout:\n%.300s\nstderr:\n%s", code, stdout, stderr)
+		}
+	})
 	goldenTranscript(t, "doctor-fresh-clone.txt", strings.TrimSuffix(got, "\n"))
 }
 
@@ -145,4 +152,34 @@ func TestBadFlagTranscript(t *testing.T) {
 		got.WriteString(runTranscript(t, nil, nil, args...) + "\n")
 	}
 	goldenTranscript(t, "bad-flags.txt", got.String())
+}
+
+// The estimate a fresh clone gets is the stack's own task size: read from
+// its variables.tf, so a changed default shows; and outside a clone, the
+// cost flags' defaults, which must be the stack's.
+func TestCostFallbackPricesTheStacksDefaults(t *testing.T) {
+	t.Parallel()
+	env, _, stack := freshClone(t)
+	vars := filepath.Join(stack, "variables.tf")
+	raw, err := os.ReadFile(vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct{ name, flag string }{{"task_cpu", "task-cpu"}, {"task_memory", "task-memory"}, {"cpu_architecture", "arch"}} {
+		cmd, _, _ := (&App{}).rootCommand().Find([]string{"cost"})
+		if got, want := cmd.Flags().Lookup(v.flag).DefValue, variableDefault(raw, v.name); got != want || want == "" {
+			t.Errorf("cost --%s defaults to %q, the stack's %s to %q", v.flag, got, v.name, want)
+		}
+	}
+	edited := strings.Replace(string(raw), "default     = 4096", "default     = 2048", 1)
+	if edited == string(raw) {
+		t.Fatal("variables.tf no longer has task_cpu's default = 4096: update this test")
+	}
+	if err := os.WriteFile(vars, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := run(t, env, "cost", "--dir", stack)
+	if code != ExitOK || !strings.Contains(stdout, "Session: 2 vCPU / 8 GB X86_64") {
+		t.Errorf("cost on a clone whose task_cpu defaults to 2048: exit %d\n%s", code, stdout)
+	}
 }
