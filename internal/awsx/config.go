@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 )
 
@@ -69,6 +70,10 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
+	// The SDK's own log lines ("WARN falling back to IMDSv1") would land in
+	// the middle of jitsictl's output; every failure reaches the user as an
+	// error instead, explained by Explain.
+	opts = append(opts, config.WithLogger(logging.Nop{}), config.WithClientLogMode(0))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, Explain(err, s.profile(getenv))

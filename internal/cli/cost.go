@@ -15,6 +15,7 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 func init() { register(newCostCmd) }
@@ -29,6 +30,7 @@ type costFlags struct {
 	nlbAddresses                   int64
 	taskPublicIP                   bool
 	actions                        actionsFlags
+	changed                        func(flag string) bool
 }
 
 func newCostCmd(a *App) *cobra.Command {
@@ -52,6 +54,7 @@ instead of the table; --actual adds month-to-date spend from Cost Explorer
   jitsictl cost --estimate-only --region eu-central-1 --seed`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.changed = cmd.Flags().Changed
 			return runCost(cmd.Context(), a, f)
 		},
 	}
@@ -94,6 +97,13 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	region := nonEmpty(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)[0]
 	project := ""
 	var cfg aws.Config
+	if !f.estimateOnly && !f.actual {
+		if fb, ok := a.uninitialisedStack(f.changed("dir")); ok {
+			s.Task = fb.task(f.changed, s.Task)
+			a.Reporter.Infof("%s", fb.note())
+			f.estimateOnly = true
+		}
+	}
 	if !f.estimateOnly || f.refresh || f.actual {
 		var err error
 		if cfg, err = a.AWS(ctx); err != nil {
@@ -184,9 +194,12 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 		md.WriteString("\n")
 		_ = spend.Markdown(&md)
 	}
-	// Outputs are plain decimals (no $) so workflows can compare them.
-	a.Reporter.Output("running_per_hour", strings.TrimPrefix(rep.Running.Total.String(), "$"))
-	a.Reporter.Output("idle_per_month", strings.TrimPrefix(rep.IdleMonth.Total.Cents(), "$"))
+	// Outputs are plain decimals (no $) so workflows can compare them; on a
+	// terminal the report below already shows them.
+	if a.format != report.FormatText {
+		a.Reporter.Output("running_per_hour", strings.TrimPrefix(rep.Running.Total.String(), "$"))
+		a.Reporter.Output("idle_per_month", strings.TrimPrefix(rep.IdleMonth.Total.Cents(), "$"))
+	}
 	a.Reporter.Summary(md.String())
 	a.Reporter.Result(result)
 	if a.Output != "json" {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 )
@@ -32,12 +33,28 @@ func CLIReference() string {
 		if c.Example != "" {
 			fmt.Fprintf(&b, "\n```sh\n%s\n```\n", strings.TrimRight(c.Example, "\n"))
 		}
-		if c.LocalNonPersistentFlags().HasFlags() {
+		if own := commandFlags(c); own.HasFlags() {
 			b.WriteString("\n")
-			writeFlags(&b, c.LocalNonPersistentFlags())
+			writeFlags(&b, own)
 		}
 	}
 	return b.String()
+}
+
+// commandFlags are the flags a command takes beyond the global ones: its own,
+// those it gives its subcommands (deploy's --config) and those it inherits
+// from a parent other than the root.
+func commandFlags(c *cobra.Command) *pflag.FlagSet {
+	global := c.Root().PersistentFlags()
+	fs := pflag.NewFlagSet(c.CommandPath(), pflag.ContinueOnError)
+	add := func(f *pflag.Flag) {
+		if global.Lookup(f.Name) == nil && fs.Lookup(f.Name) == nil {
+			fs.AddFlag(f)
+		}
+	}
+	c.LocalFlags().VisitAll(add)
+	c.InheritedFlags().VisitAll(add)
+	return fs
 }
 
 func writeFlags(b *strings.Builder, fs *pflag.FlagSet) {

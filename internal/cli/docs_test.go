@@ -4,7 +4,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/ and golden files")
@@ -32,5 +35,43 @@ func TestDocsMatchTheCode(t *testing.T) {
 		if string(want) != got {
 			t.Errorf("docs/%s is out of date with the code: regenerate with go test ./internal/cli -run TestDocs -update", name)
 		}
+	}
+}
+
+// Every flag every command accepts is documented in that command's section of
+// docs/cli.md (or under Global flags): flags a parent gives its subcommands,
+// like deploy's --config, --out and --stage, included.
+func TestDocsListEveryFlagOfEveryCommand(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	name := ""
+	for _, line := range strings.Split(string(raw), "\n") {
+		if h, ok := strings.CutPrefix(line, "## "); ok {
+			name = h
+			continue
+		}
+		sections[name] += line + "\n"
+	}
+	root := (&App{}).rootCommand()
+	documented := func(section, flag string) bool {
+		return strings.Contains(sections[section], "| `--"+flag+"` |")
+	}
+	for _, c := range allCommands(root)[1:] {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if f.Hidden || f.Name == "help" || documented("Global flags", f.Name) {
+				return
+			}
+			if !documented(c.CommandPath(), f.Name) {
+				t.Errorf("docs/cli.md: section %q does not document --%s", c.CommandPath(), f.Name)
+			}
+		})
+		c.InheritedFlags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden && !documented("Global flags", f.Name) && !documented(c.CommandPath(), f.Name) {
+				t.Errorf("docs/cli.md: section %q does not document the inherited --%s", c.CommandPath(), f.Name)
+			}
+		})
 	}
 }

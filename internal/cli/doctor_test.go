@@ -10,14 +10,21 @@ import (
 	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
-// doctorRow finds a check's row in doctor's table.
+// doctorRow finds a check's row in doctor's table, with the lines wrapped
+// under it (the rest of the detail, the fix) joined to it.
 func doctorRow(out, check string) string {
+	var row []string
 	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, check+" ") {
-			return line
+		switch {
+		case strings.HasPrefix(line, check+" "):
+			row = append(row, line)
+		case len(row) > 0 && strings.HasPrefix(line, " "):
+			row = append(row, strings.TrimSpace(line))
+		case len(row) > 0:
+			return strings.Join(row, " ")
 		}
 	}
-	return ""
+	return strings.Join(row, " ")
 }
 
 func TestDoctorFailsWithTheFix(t *testing.T) {

@@ -36,6 +36,9 @@ type Env struct {
 	Stderr io.Writer
 	// TTY says stderr is a terminal (progress is drawn in place).
 	TTY bool
+	// HideOutputs leaves key/value outputs off the terminal face: the caller
+	// (the demo) sums the results up in words itself.
+	HideOutputs bool
 }
 
 // App holds the global settings and builds shared clients once per command.
@@ -49,6 +52,7 @@ type App struct {
 	ConfigFile    string
 
 	Reporter report.Reporter
+	format   report.Format // the Reporter's face
 	awsCfg   *aws.Config
 	// sessionWiring tunes session waits; the demo polls faster than AWS needs.
 	sessionWiring session.Wiring
@@ -90,7 +94,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetArgs(args)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if app.Reporter != nil {
 		if cerr := app.Reporter.Close(); cerr != nil && err == nil {
 			err = cerr
@@ -105,16 +109,46 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case errors.As(err, &fe):
 		return ExitFailure
 	case errors.As(err, &ue) || isCobraUsage(err):
-		fmt.Fprintf(env.Stderr, "jitsictl: %v\nRun 'jitsictl --help' for usage.\n", err)
+		// The help of the command that was typed, not the top-level one.
+		help := "jitsictl --help"
+		if cmd != nil {
+			help = cmd.CommandPath() + " --help"
+		}
+		if app.Output == "json" {
+			report.WriteJSONError(env.Stderr, err.Error(), "run `"+help+"` for usage", ExitUsage)
+		} else {
+			fmt.Fprintf(env.Stderr, "%sRun '%s' for usage.\n", wrapMessage(err.Error()), help)
+		}
 		return ExitUsage
 	}
 	err = awsx.Explain(err, app.awsSettings().ProfileName())
-	if app.Reporter != nil {
+	switch {
+	case app.Reporter != nil:
 		app.Reporter.Errorf("%v", err)
-	} else {
-		fmt.Fprintf(env.Stderr, "jitsictl: %v\n", err)
+	case app.Output == "json":
+		report.WriteJSONError(env.Stderr, err.Error(), "", ExitFailure)
+	default:
+		fmt.Fprint(env.Stderr, wrapMessage(err.Error()))
 	}
 	return ExitFailure
+}
+
+// wrapMessage is "jitsictl: msg" wrapped to 100 columns; lines the message
+// breaks itself (cobra's suggestions) are kept.
+func wrapMessage(msg string) string {
+	var b strings.Builder
+	for i, para := range strings.Split(msg, "\n") {
+		first := "  "
+		if i == 0 {
+			first = "jitsictl: "
+		}
+		if strings.TrimSpace(para) == "" || strings.HasPrefix(para, "\t") {
+			b.WriteString(para + "\n")
+			continue
+		}
+		b.WriteString(wrapIndented(first, "  ", para))
+	}
+	return b.String()
 }
 
 // isCobraUsage recognises cobra's own parse errors (unknown command or flag, missing value).
@@ -154,7 +188,8 @@ Actions (OIDC credentials in the environment).`,
 	for _, c := range commands {
 		root.AddCommand(c(a))
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	describeFlagValues(root)
+	root.SetFlagErrorFunc(flagError)
 	return root
 }
 
@@ -187,11 +222,11 @@ func (a *App) setup(cmd *cobra.Command) error {
 	default:
 		return Usagef("--output %q: use text or json", a.Output)
 	}
-	r, err := report.New(report.Options{Format: format, Stdout: a.Stdout, Stderr: a.Stderr, Getenv: a.Getenv, TTY: a.TTY})
+	r, err := report.New(report.Options{Format: format, Stdout: a.Stdout, Stderr: a.Stderr, Getenv: a.Getenv, TTY: a.TTY, HideOutputs: a.HideOutputs})
 	if err != nil {
 		return usageError{err}
 	}
-	a.Reporter = r
+	a.Reporter, a.format = r, format
 	return nil
 }
 

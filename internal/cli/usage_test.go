@@ -27,7 +27,7 @@ func TestBadInputIsRejectedWithExit2(t *testing.T) {
 	}{
 		{"unknown command", []string{"sesion"}, `unknown command "sesion"`},
 		{"unknown flag", []string{"doctor", "--profle", "x"}, "unknown flag: --profle"},
-		{"missing --dir value", []string{"doctor", "--dir"}, "flag needs an argument: --dir"},
+		{"missing --dir value", []string{"doctor", "--dir"}, "--dir needs a value: Terraform root of the stack"},
 		{"empty --dir", []string{"doctor", "--dir", ""}, "--dir is empty"},
 		{"stack root missing", []string{"doctor", "--dir", "/nonexistent/stack"}, `Terraform root "/nonexistent/stack" does not exist`},
 		{"region typo", []string{"doctor", "--region", "us-est-1"}, `did you mean "us-east-1"`},

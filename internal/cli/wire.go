@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sync"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/doctor"
@@ -158,9 +159,23 @@ func (a *App) terraformLog() io.Writer {
 	if err != nil {
 		return a.tfLog
 	}
-	if a.Reporter != nil {
-		a.Reporter.Infof("terraform output: %s", path)
-	}
 	a.tfLog = f
-	return f
+	// The path is named once, when Terraform first writes to it, and only when
+	// jitsictl chose it: whoever set JITSICTL_TERRAFORM_LOG knows where it is.
+	if a.Reporter != nil && a.Getenv("JITSICTL_TERRAFORM_LOG") == "" {
+		a.tfLog = &announcingWriter{w: f, announce: func() { a.Reporter.Infof("terraform output: %s", path) }}
+	}
+	return a.tfLog
+}
+
+// announcingWriter calls announce before its first write.
+type announcingWriter struct {
+	w        io.Writer
+	once     sync.Once
+	announce func()
+}
+
+func (w *announcingWriter) Write(p []byte) (int, error) {
+	w.once.Do(w.announce)
+	return w.w.Write(p)
 }

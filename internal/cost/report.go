@@ -86,7 +86,7 @@ func yesNo(b bool) string {
 func (rep Report) Text(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Cost model for %s (prices: %s)\n", rep.Region, rep.source())
-	fmt.Fprintf(&b, "Session: %s\n\n", rep.sessionWords())
+	b.WriteString(wrap(rep.sessionWords(), "Session: ", "  ", textWidth) + "\n")
 	for _, e := range []struct {
 		title string
 		est   Estimate
@@ -99,7 +99,7 @@ func (rep Report) Text(w io.Writer) error {
 		fmt.Fprintf(tw, "  total\t%s\t\n", e.est.Total)
 		tw.Flush()
 		for _, n := range e.est.Notes {
-			fmt.Fprintf(&b, "  note: %s\n", n)
+			b.WriteString(wrap(n, "  note: ", "        ", textWidth))
 		}
 		b.WriteString("\n")
 	}
@@ -112,8 +112,8 @@ func (rep Report) Text(w io.Writer) error {
 	tw.Flush()
 	b.WriteString("\nBreak-even (only what differs between the designs counts)\n")
 	for _, be := range rep.BreakEvens {
-		fmt.Fprintf(&b, "  vs %s: %s of one-hour meetings (%s a month against %s a session)\n",
-			be.Design, be.HoursText(), be.AlwaysOnMonthly.Cents(), be.PerSession)
+		b.WriteString(wrap(fmt.Sprintf("vs %s: %s of one-hour meetings (%s a month against %s a session)",
+			be.Design, be.HoursText(), be.AlwaysOnMonthly.Cents(), be.PerSession), "  ", "    ", textWidth))
 	}
 	if rep.Seed != nil {
 		b.WriteString("\n")
@@ -127,32 +127,26 @@ func (rep Report) Text(w io.Writer) error {
 	return err
 }
 
-func (c Comparison) rows() [][3]string {
-	return [][3]string{
-		{"Fargate 4 vCPU / 8 GB, per hour", c.Seed.Fargate.String(), c.Running.Line(CFargate).String()},
-		{"NLB, per hour", c.Seed.NLB.String(), c.Running.Line(CNLB).String()},
-		{"Public IPv4, per hour", "—", c.Running.Line(CIPv4).String()},
-		{"NLCU, per hour", "—", c.Running.Line(CNLCU).String()},
-		{"Data transfer out, per hour", "—", c.Running.Line(CDTO).String()},
-		{"Running, per hour", c.Seed.Running.String(), c.Running.Total.String()},
-		{"Idle, per month", c.Seed.Idle.Cents(), c.IdleMonth.Total.Cents()},
-		{"10 h a month", c.Seed.Light.Cents(), c.Light.Total.Cents()},
-		{"50 h a month", c.Seed.Medium.Cents(), c.Medium.Total.Cents()},
-		{"Break-even vs always-on ALB", fmt.Sprintf("%d h", c.Seed.BreakEvenHours), c.ALB.HoursText()},
-	}
-}
-
 func (c Comparison) text(b *strings.Builder) {
 	b.WriteString("The seed's figures beside the corrected model\n")
-	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	var t strings.Builder
+	tw := tabwriter.NewWriter(&t, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  \tseed\tcorrected\n")
-	for _, r := range c.rows() {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r[0], r[1], r[2])
+	rows := c.rows()
+	for _, r := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.label, r.seed, r.corrected)
 	}
 	tw.Flush()
+	// Each differing line is followed by why it differs.
+	for i, line := range strings.SplitAfter(strings.TrimSuffix(t.String(), "\n"), "\n") {
+		b.WriteString(strings.TrimSuffix(line, "\n") + "\n")
+		if i > 0 && rows[i-1].why != "" {
+			b.WriteString(wrap(rows[i-1].why, "      why: ", "           ", textWidth))
+		}
+	}
 	b.WriteString("What the seed left out:\n")
 	for _, o := range c.Omissions {
-		fmt.Fprintf(b, "  - %s\n", o)
+		b.WriteString(wrap(o, "  - ", "    ", textWidth))
 	}
 }
 
@@ -190,9 +184,9 @@ func (rep Report) Markdown(w io.Writer) error {
 			be.Design, be.HoursText(), be.AlwaysOnMonthly.Cents(), be.PerSession)
 	}
 	if c := rep.Seed; c != nil {
-		b.WriteString("\n#### The seed's figures beside the corrected model\n\n| | seed | corrected |\n|---|---:|---:|\n")
+		b.WriteString("\n#### The seed's figures beside the corrected model\n\n| | seed | corrected | why they differ |\n|---|---:|---:|---|\n")
 		for _, r := range c.rows() {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", r[0], r[1], r[2])
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.label, r.seed, r.corrected, r.why)
 		}
 		b.WriteString("\nWhat the seed left out:\n\n")
 		for _, o := range c.Omissions {

@@ -71,6 +71,9 @@ type Deps struct {
 	// GitHub, when set, checks the repository settings the deploy role's trust relies
 	// on (internal/ghenv.Check: the same code `jitsictl bootstrap github` ends with).
 	GitHub func(context.Context) ([]GitHubFinding, error)
+	// StackErr is why there is no Terraform root to check (doctor run outside
+	// a repository): the stack checks give way to how to bootstrap.
+	StackErr error
 }
 
 // GitHubFinding is one wrong GitHub setting and its fix.
@@ -125,8 +128,20 @@ func Run(ctx context.Context, d Deps) []Check {
 		return "terraform " + got.String(), "", nil
 	})
 
+	timed("Tools", func() (string, string, error) { return checkTools(lookPath) })
+
+	if d.StackErr != nil {
+		timed("Terraform root", func() (string, string, error) { return "", BootstrapFix, d.StackErr })
+		return checks
+	}
+
 	backend, berr := ReadBackend(d.Dir)
 	initFix := fmt.Sprintf("run `terraform -chdir=%s init -backend-config=%s`", d.Dir, orDefault(d.BackendConfig, "backend.hcl"))
+	if _, err := os.Stat(filepath.Join(d.Dir, "backend.hcl")); err != nil && d.BackendConfig == "" {
+		initFix = "no backend.hcl yet: bootstrap once (README: Setup, steps 1-2), then " + initFix[len("run "):]
+	}
+	// Checks that wait on initialisation point to its fix instead of repeating it.
+	const seeInit = `see "Terraform initialised" above`
 	inited := timed("Terraform initialised", func() (string, string, error) {
 		if berr != nil {
 			return "", initFix, berr
@@ -136,7 +151,7 @@ func Run(ctx context.Context, d Deps) []Check {
 
 	timed("State backend reachable", func() (string, string, error) {
 		if !inited {
-			return "", initFix, errors.New("backend unknown until Terraform is initialised")
+			return "", seeInit, errors.New("backend unknown until Terraform is initialised")
 		}
 		if d.AWSErr != nil {
 			return "", fixForAWS(d.AWSErr), fmt.Errorf("no AWS credentials: %w", d.AWSErr)
@@ -151,7 +166,7 @@ func Run(ctx context.Context, d Deps) []Check {
 	timed("Stack outputs readable", func() (string, string, error) {
 		const fix = "apply the stack first: `jitsictl deploy apply` (or `terraform apply`)"
 		if !inited {
-			return "", initFix, errors.New("outputs unknown until Terraform is initialised")
+			return "", seeInit, errors.New("outputs unknown until Terraform is initialised")
 		}
 		if d.Terraform == nil {
 			return "", fix, errors.New("terraform not available (see above)")

@@ -48,7 +48,9 @@ type Options struct {
 	Getenv func(string) string
 	// TTY draws in-place progress on a terminal; plain lines otherwise.
 	TTY bool
-	Now func() time.Time
+	// HideOutputs drops Output lines on the text face (JSON and Actions keep them).
+	HideOutputs bool
+	Now         func() time.Time
 }
 
 // New picks the face.

@@ -17,10 +17,11 @@ type text struct {
 	started map[string]time.Time
 	mask    masker
 	waiting bool
+	hideOut bool
 }
 
 func newText(o Options) *text {
-	return &text{out: o.Stdout, err: o.Stderr, tty: o.TTY, now: o.Now, started: map[string]time.Time{}}
+	return &text{out: o.Stdout, err: o.Stderr, tty: o.TTY, now: o.Now, started: map[string]time.Time{}, hideOut: o.HideOutputs}
 }
 
 func (t *text) line(w io.Writer, format string, args ...any) {
@@ -66,8 +67,12 @@ func (t *text) Wait(what, state string, elapsed, limit time.Duration) {
 func (t *text) Infof(format string, args ...any)  { t.line(t.err, format, args...) }
 func (t *text) Warnf(format string, args ...any)  { t.line(t.err, "warning: "+format, args...) }
 func (t *text) Errorf(format string, args ...any) { t.line(t.err, "error: "+format, args...) }
-func (t *text) Output(name, value string)         { t.line(t.out, "%s: %s", name, value) }
-func (t *text) Mask(secret string)                { t.mask.add(secret) }
-func (t *text) Summary(string)                    {}
-func (t *text) Result(any)                        {}
-func (t *text) Close() error                      { return nil }
+func (t *text) Output(name, value string) {
+	if !t.hideOut {
+		t.line(t.out, "%s: %s", name, value)
+	}
+}
+func (t *text) Mask(secret string) { t.mask.add(secret) }
+func (t *text) Summary(string)     {}
+func (t *text) Result(any)         {}
+func (t *text) Close() error       { return nil }
