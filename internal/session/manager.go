@@ -181,7 +181,14 @@ func (j *journal) heartbeat(ctx context.Context, stop <-chan struct{}, lost cont
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := j.update(ctx, func(r *Record) { r.LeaseUntil = j.m.now().Add(j.m.Limits.Lease) }); errors.Is(err, ErrConflict) {
+			// A lease released (failure) or ended (commit) stays so: a late
+			// tick must not claim the record again.
+			renew := func(r *Record) {
+				if !r.LeaseUntil.IsZero() {
+					r.LeaseUntil = j.m.now().Add(j.m.Limits.Lease)
+				}
+			}
+			if err := j.update(ctx, renew); errors.Is(err, ErrConflict) {
 				lost(err)
 				return
 			}
