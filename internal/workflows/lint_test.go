@@ -93,6 +93,22 @@ func TestActionScriptsPassShellcheck(t *testing.T) {
 			}
 		}
 	}
+	// The shell scripts the actions and the release workflow run.
+	sh, _ := filepath.Glob(filepath.Join(root, "actions", "*", "*.sh"))
+	for _, rel := range []string{"release.sh", "bench-action-start.sh"} {
+		if _, err := os.Stat(filepath.Join(root, "scripts", rel)); err == nil {
+			sh = append(sh, filepath.Join(root, "scripts", rel))
+		}
+	}
+	if len(sh) == 0 {
+		t.Errorf("no actions/*/*.sh: the install script is missing")
+	}
+	for _, f := range sh {
+		scripts++
+		if out, err := exec.Command(sc, "--norc", f).CombinedOutput(); err != nil {
+			t.Errorf("%s: shellcheck: %v\n%s", f, err, out)
+		}
+	}
 	if scripts < 8 {
 		t.Errorf("shellchecked %d scripts in %d action.yml files; the glob or the parsing is wrong", scripts, len(files))
 	}
