@@ -1,5 +1,5 @@
 // Package fakegithub is a stateful stand-in for the few GitHub REST endpoints jitsictl uses
-// (issue comments), served on loopback. Every request and every response is validated
+// (issue comments; releases and their assets for the release workflow), served on loopback. Every request and every response is validated
 // against the operation in GitHub's published OpenAPI description (@octokit/openapi), so
 // the fake cannot drift from the real contract unnoticed: a request the description does
 // not allow, or a response it does not describe, is a test failure.
@@ -66,6 +66,7 @@ type Server struct {
 	mu         sync.Mutex
 	tokens     map[string]token
 	comments   []*Comment
+	releases   []*Release
 	nextID     int64
 	clock      time.Time
 	violations []string
@@ -200,6 +201,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if s.serveDownload(w, r) {
+		return
+	}
 	s.mu.Lock()
 	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
 	s.mu.Unlock()
@@ -271,6 +275,11 @@ var undocumented = map[string]string{
 	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} 403": "basic-error",
 	// Editing a comment that does not exist (or was deleted meanwhile).
 	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} 404": "basic-error",
+	// A token without contents: write creating a release or uploading to one.
+	"POST /repos/{owner}/{repo}/releases 403":                     "basic-error",
+	"POST /repos/{owner}/{repo}/releases/{release_id}/assets 403": "basic-error",
+	// Uploading to a release that does not exist.
+	"POST /repos/{owner}/{repo}/releases/{release_id}/assets 404": "basic-error",
 }
 
 // write encodes the reply and validates it against the operation's documented responses.
@@ -332,6 +341,9 @@ func (s *Server) caller(r *http.Request) (token, bool) {
 }
 
 func (s *Server) handle(op string, p map[string]string, r *http.Request, body []byte) reply {
+	if rep, ok := s.handleRelease(op, p, r, body); ok {
+		return rep
+	}
 	who, ok := s.caller(r)
 	if !ok {
 		// GitHub answers 404, not 401, for repositories the caller cannot see.
@@ -428,13 +440,31 @@ func (s *Server) list(r *http.Request, owner, repo string, issue int) reply {
 // render is the issue-comment object GitHub returns; callers hold s.mu.
 func (s *Server) render(c *Comment) map[string]any {
 	base := s.URL
-	login := c.Author
+	user := s.user(c.Author)
+	repoURL := fmt.Sprintf("%s/repos/%s/%s", base, c.Owner, c.Repo)
+	return map[string]any{
+		"id":                 c.ID,
+		"node_id":            "IC_" + strconv.FormatInt(c.ID, 36),
+		"url":                fmt.Sprintf("%s/issues/comments/%d", repoURL, c.ID),
+		"html_url":           fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", c.Owner, c.Repo, c.Issue, c.ID),
+		"issue_url":          fmt.Sprintf("%s/issues/%d", repoURL, c.Issue),
+		"body":               c.Body,
+		"user":               user,
+		"created_at":         c.CreatedAt.Format(time.RFC3339),
+		"updated_at":         c.UpdatedAt.Format(time.RFC3339),
+		"author_association": "NONE",
+	}
+}
+
+// user is the simple-user object of login; callers hold s.mu.
+func (s *Server) user(login string) map[string]any {
+	base := s.URL
 	typ := "User"
 	if strings.HasSuffix(login, "[bot]") {
 		typ = "Bot"
 	}
 	userID := int64(len(login))*7919 + 41
-	user := map[string]any{
+	return map[string]any{
 		"login":               login,
 		"id":                  userID,
 		"node_id":             "U_" + strconv.FormatInt(userID, 36),
@@ -453,18 +483,5 @@ func (s *Server) render(c *Comment) map[string]any {
 		"received_events_url": base + "/users/" + url.PathEscape(login) + "/received_events",
 		"type":                typ,
 		"site_admin":          false,
-	}
-	repoURL := fmt.Sprintf("%s/repos/%s/%s", base, c.Owner, c.Repo)
-	return map[string]any{
-		"id":                 c.ID,
-		"node_id":            "IC_" + strconv.FormatInt(c.ID, 36),
-		"url":                fmt.Sprintf("%s/issues/comments/%d", repoURL, c.ID),
-		"html_url":           fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", c.Owner, c.Repo, c.Issue, c.ID),
-		"issue_url":          fmt.Sprintf("%s/issues/%d", repoURL, c.Issue),
-		"body":               c.Body,
-		"user":               user,
-		"created_at":         c.CreatedAt.Format(time.RFC3339),
-		"updated_at":         c.UpdatedAt.Format(time.RFC3339),
-		"author_association": "NONE",
 	}
 }
