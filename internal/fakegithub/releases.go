@@ -292,3 +292,7 @@ func (s *Server) renderAsset(rel *Release, a *Asset) map[string]any {
 		"uploader":             s.user(a.Uploader),
 	}
 }
+
+// ServerURL is the fake's origin as GITHUB_SERVER_URL names github.com: where
+// release downloads are served.
+func (s *Server) ServerURL() string { return s.srv.URL }
