@@ -60,7 +60,8 @@ release_for_commit() {
     { name = $2; sub("^refs/tags/", "", name); peeled = sub("\\^\\{\\}$", "", name)
       if (peeled || !(name in commit)) commit[name] = $1 }
     END {
-      want = (ref ~ /^[0-9a-f]{40}$/) ? ref : commit[ref]
+      # mawk, the awk of Ubuntu, has no {n} intervals.
+      want = (length(ref) == 40 && ref ~ /^[0-9a-f]+$/) ? ref : commit[ref]
       if (want == "") exit
       for (n in commit) if (commit[n] == want && n ~ /^v[0-9]+\.[0-9]+\.[0-9]+$/) print n
     }' <<<"$refs" | sort -V | tail -n 1

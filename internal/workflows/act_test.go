@@ -318,7 +318,7 @@ func newRunner(t *testing.T, ws, endpoint, artifacts string) *runner {
 	}
 	return &runner{
 		act: tool(t, "act", "go install github.com/nektos/act@v0.2.89"), ws: ws, env: env, standins: standins, cache: t.TempDir(),
-		vars:    map[string]string{"AWS_REGION": testbed.Region, "AWS_SESSION_ROLE_ARN": sessionRole, "AWS_PLAN_ROLE_ARN": planRole},
+		vars:    map[string]string{"AWS_REGION": testbed.Region, "AWS_SESSION_ROLE_ARN": sessionRole, "AWS_PLAN_ROLE_ARN": planRole, "AWS_DEPLOY_ROLE_ARN": deployRole},
 		secrets: map[string]string{"GITHUB_TOKEN": botToken},
 		actEnv:  map[string]string{},
 	}

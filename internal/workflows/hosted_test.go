@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jitsictl/jitsictl/internal/fakegithub"
 	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
@@ -174,6 +175,7 @@ func TestWorkflowWithoutSetupTerraformFails(t *testing.T) {
 	// jitsictl looks for terraform before it talks to AWS, so no emulator is
 	// needed: the endpoint is a closed loopback port.
 	r := newRunner(t, ws, "http://127.0.0.1:9", t.TempDir())
+	publishRelease(t, r, fakegithub.New(t))
 	run := r.run(t, "workflow_dispatch", "session.yml", "--input", "action=status")
 	if run.err == nil || run.jobResult() != "failure" {
 		t.Fatalf("act: %v, job %q; want the run without setup-terraform to fail\n%s", run.err, run.jobResult(), run.stepLog())

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/jitsictl/jitsictl/internal/fakegithub"
 	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
@@ -156,6 +157,7 @@ func TestBrokenWorkflowInputFails(t *testing.T) {
 		// jitsictl refuses the empty action before it touches AWS, so no
 		// emulator is needed: the endpoint is a closed loopback port.
 		r := newRunner(t, ws, "http://127.0.0.1:9", t.TempDir())
+		publishRelease(t, r, fakegithub.New(t))
 		run := r.run(t, "workflow_dispatch", "session.yml", "--input", "action=open")
 		if run.err == nil || run.jobResult() != "failure" {
 			t.Fatalf("act: %v, job %q; want the run to fail\n%s", run.err, run.jobResult(), run.stepLog())
