@@ -14,6 +14,7 @@
 #   JITSICTL_SOURCE            the action repository's root (go.mod), for builds and local tags
 #   JITSICTL_VERSION           a release tag to use instead of the one JITSICTL_REF names
 #   JITSICTL_BUILD_FROM_SOURCE true: skip the download and build
+#   JITSICTL_STACK_DIR         the Terraform root the action runs in (its working-directory input)
 #   GITHUB_SERVER_URL, RUNNER_TOOL_CACHE, RUNNER_TEMP, RUNNER_OS, RUNNER_ARCH, GITHUB_OUTPUT, GITHUB_PATH
 set -euo pipefail
 
@@ -137,11 +138,25 @@ build() {
   "$out/jitsictl" version
 }
 
+# stack gives a working directory without Terraform files the stack of the
+# action's own release: a user's repository need hold only its tfvars and
+# backend file. Files the user has are never overwritten.
+stack() {
+  local dir=${JITSICTL_STACK_DIR:-} from="$source_dir/terraform"
+  [ -n "$dir" ] && [ -d "$from" ] || return 0
+  compgen -G "$dir/*.tf" >/dev/null && return 0
+  mkdir -p "$dir"
+  cp -n "$from"/*.tf "$from/.terraform.lock.hcl" "$dir/"
+  cp -R -n "$from/modules" "$dir/"
+  say "$dir holds no Terraform files: using the stack of this action's release"
+}
+
 case "${1:-}" in
   build)
     build
     ;;
   "")
+    stack
     if [ "${JITSICTL_BUILD_FROM_SOURCE:-false}" = true ]; then
       echo "::notice title=jitsictl install::building jitsictl from source, as build-from-source asks (slow: minutes of CPU on a cold cache)"
       output build true

@@ -133,3 +133,45 @@ func TestInstallResolvesMajorTagsAndCommits(t *testing.T) {
 		}
 	}
 }
+
+// A user's repository may hold only its tfvars and backend file: the action
+// then runs the stack of its own release, and never overwrites the user's files.
+func TestInstallGivesAnEmptyStackDirTheReleasesStack(t *testing.T) {
+	t.Parallel()
+	root := testbed.RepoRoot(t)
+	dir := filepath.Join(t.TempDir(), "terraform")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := map[string]string{"terraform.tfvars": "project = \"mine\"\n", "backend.hcl": "bucket = \"mine\"\n"}
+	for n, c := range mine {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err := runInstall(t, map[string]string{"JITSICTL_SOURCE": root, "JITSICTL_STACK_DIR": dir})
+	if err != nil {
+		t.Fatalf("install.sh: %v\n%s", err, out)
+	}
+	for _, f := range []string{"versions.tf", "session.tf", ".terraform.lock.hcl", "modules/jvb-nlb"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s was not copied from the action's stack: %v\n%s", f, err, out)
+		}
+	}
+	for n, c := range mine {
+		if b, _ := os.ReadFile(filepath.Join(dir, n)); string(b) != c {
+			t.Errorf("%s was overwritten: %q", n, b)
+		}
+	}
+	// A directory with its own stack is left alone.
+	own := t.TempDir()
+	if err := os.WriteFile(filepath.Join(own, "main.tf"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runInstall(t, map[string]string{"JITSICTL_SOURCE": root, "JITSICTL_STACK_DIR": own}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(own, "versions.tf")); err == nil {
+		t.Errorf("the action's stack was copied over a directory with its own .tf files")
+	}
+}
