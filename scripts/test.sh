@@ -14,6 +14,17 @@ install=0
 
 need() { command -v "$1" >/dev/null 2>&1; }
 die() { echo "scripts/test.sh: $*" >&2; exit 1; }
+# as_root runs a command as root: directly when this is root (this machine
+# kind), through passwordless sudo for a runner user (GitHub's runners).
+as_root() {
+  if [ "$(id -u)" = 0 ]; then
+    "$@"
+  elif need sudo && sudo -n true 2>/dev/null; then
+    sudo -n "$@"
+  else
+    die "installing packages needs root: run as root or give this user passwordless sudo"
+  fi
+}
 
 # go.mod's toolchain line names the patched Go release the tests build with;
 # this machine kind ships an older Go with GOTOOLCHAIN=local, so allow the
@@ -27,7 +38,7 @@ if [ "$install" = 1 ]; then
   need shellcheck || missing+=(shellcheck)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "--- installing ${missing[*]} (Debian)"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) \
+    (as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) \
       || die "could not install ${missing[*]}: apt-get install ${missing[*]}"
   fi
   need actionlint || GOFLAGS=-mod=mod go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12

@@ -1,5 +1,6 @@
 // Package fakegithub is a stateful stand-in for the few GitHub REST endpoints jitsictl uses
-// (issue comments; enabling, disabling and listing the runs of a workflow), served on loopback. Every request and every response is validated
+// (issue comments; enabling, disabling and listing the runs of a workflow; releases and their
+// assets for the release workflow), served on loopback. Every request and every response is validated
 // against the operation in GitHub's published OpenAPI description (@octokit/openapi), so
 // the fake cannot drift from the real contract unnoticed: a request the description does
 // not allow, or a response it does not describe, is a test failure.
@@ -67,6 +68,7 @@ type Server struct {
 	tokens     map[string]token
 	comments   []*Comment
 	workflows  map[string]*workflow // by owner/repo/file
+	releases   []*Release
 	nextID     int64
 	clock      time.Time
 	violations []string
@@ -202,6 +204,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if s.serveDownload(w, r) {
+		return
+	}
 	s.mu.Lock()
 	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
 	s.mu.Unlock()
@@ -280,6 +285,11 @@ var undocumented = map[string]string{
 	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable 403": "basic-error",
 	"PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable 404": "basic-error",
 	"GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs 404":    "basic-error",
+	// A token without contents: write creating a release or uploading to one.
+	"POST /repos/{owner}/{repo}/releases 403":                     "basic-error",
+	"POST /repos/{owner}/{repo}/releases/{release_id}/assets 403": "basic-error",
+	// Uploading to a release that does not exist.
+	"POST /repos/{owner}/{repo}/releases/{release_id}/assets 404": "basic-error",
 }
 
 // write encodes the reply and validates it against the operation's documented responses.
@@ -345,6 +355,9 @@ func (s *Server) caller(r *http.Request) (token, bool) {
 }
 
 func (s *Server) handle(op string, p map[string]string, r *http.Request, body []byte) reply {
+	if rep, ok := s.handleRelease(op, p, r, body); ok {
+		return rep
+	}
 	who, ok := s.caller(r)
 	if !ok {
 		// GitHub answers 404, not 401, for repositories the caller cannot see.

@@ -149,11 +149,22 @@ func readSpec() (*spec, error) {
 		}
 		return nil
 	}
-	for _, op := range served {
+	for _, op := range append(served, releaseOps...) {
 		item, _ := paths[op.path].(map[string]any)
 		o, ok := item[strings.ToLower(op.method)]
 		if !ok {
 			return nil, fmt.Errorf("GitHub's description has no %s %s; the fake must not serve it", op.method, op.path)
+		}
+		// The asset upload names its own origin (uploads.github.com); the fake
+		// serves it on its one origin, as the upload_url it hands out says.
+		if m, ok := o.(map[string]any); ok && m["servers"] != nil {
+			c := make(map[string]any, len(m))
+			for k, v := range m {
+				if k != "servers" {
+					c[k] = v
+				}
+			}
+			o = c
 		}
 		if err := visit(o); err != nil {
 			return nil, err

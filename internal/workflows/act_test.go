@@ -245,11 +245,9 @@ func (r *runner) run(t *testing.T, event, workflow string, args ...string) actRu
 		"--json",
 		"--no-cache-server",
 		"--action-cache-path", r.cache,
-		"--local-repository", "actions/checkout@v4=" + filepath.Join(r.standins, "checkout"),
-		"--local-repository", "actions/setup-go@v5=" + filepath.Join(r.standins, "setup-go"),
-		"--local-repository", "aws-actions/configure-aws-credentials@v4=" + filepath.Join(r.standins, "configure-aws-credentials"),
-		"--local-repository", "actions/upload-artifact@v4=" + filepath.Join(r.standins, "upload-artifact"),
-		"--local-repository", "actions/download-artifact@v4=" + filepath.Join(r.standins, "download-artifact"),
+	}
+	for _, ref := range pinnedActions(t, r.ws) {
+		argv = append(argv, "--local-repository", ref+"="+standin(t, r.standins, ref))
 	}
 	for _, kv := range []struct {
 		flag string
@@ -300,7 +298,11 @@ func newRunner(t *testing.T, ws, endpoint, artifacts string) *runner {
 		t.Fatal(err)
 	}
 	env := []string{
-		"PATH=" + filepath.Join(goEnv(t, "GOPATH"), "bin") + string(os.PathListSeparator) + os.Getenv("PATH"),
+		// What a job on GitHub's ubuntu-latest starts with: no terraform, no
+		// go. The setup-terraform and setup-go stand-ins add the STANDIN_ ones.
+		"PATH=" + hostedPATH(t),
+		"STANDIN_TERRAFORM=" + tool(t, "terraform", "install Terraform 1.11.4"),
+		"STANDIN_GOROOT=" + goEnv(t, "GOROOT"),
 		"HOME=" + os.Getenv("HOME"),
 		"XDG_CACHE_HOME=" + t.TempDir(), // act's host workspaces live here
 		// Warm Go caches, and no module downloads: nothing leaves the namespace anyway.
@@ -326,7 +328,7 @@ func newRunner(t *testing.T, ws, endpoint, artifacts string) *runner {
 	}
 	return &runner{
 		act: tool(t, "act", "go install github.com/nektos/act@v0.2.89"), ws: ws, env: env, standins: standins, cache: t.TempDir(),
-		vars:    map[string]string{"AWS_REGION": testbed.Region, "AWS_SESSION_ROLE_ARN": sessionRole, "AWS_PLAN_ROLE_ARN": planRole},
+		vars:    map[string]string{"AWS_REGION": testbed.Region, "AWS_SESSION_ROLE_ARN": sessionRole, "AWS_PLAN_ROLE_ARN": planRole, "AWS_DEPLOY_ROLE_ARN": deployRole},
 		secrets: map[string]string{"GITHUB_TOKEN": botToken},
 		actEnv:  map[string]string{},
 	}

@@ -16,8 +16,6 @@ import (
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
-const deployRole = "arn:aws:iam::123456789012:role/jitsictl-deploy"
-
 // TestArtifactsHoldNoState runs plan.yml on a pull request and deploy.yml on a push to
 // main (plan job, then the apply job that downloads the reviewed hashes) and then looks
 // at every artifact they uploaded: anyone may download a public repository's artifacts,

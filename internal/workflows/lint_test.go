@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/jitsictl/jitsictl/internal/fakegithub"
 	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
@@ -93,6 +94,22 @@ func TestActionScriptsPassShellcheck(t *testing.T) {
 			}
 		}
 	}
+	// The shell scripts the actions and the release workflow run.
+	sh, _ := filepath.Glob(filepath.Join(root, "actions", "*", "*.sh"))
+	for _, rel := range []string{"release.sh", "bench-action-start.sh"} {
+		if _, err := os.Stat(filepath.Join(root, "scripts", rel)); err == nil {
+			sh = append(sh, filepath.Join(root, "scripts", rel))
+		}
+	}
+	if len(sh) == 0 {
+		t.Errorf("no actions/*/*.sh: the install script is missing")
+	}
+	for _, f := range sh {
+		scripts++
+		if out, err := exec.Command(sc, "--norc", f).CombinedOutput(); err != nil {
+			t.Errorf("%s: shellcheck: %v\n%s", f, err, out)
+		}
+	}
 	if scripts < 8 {
 		t.Errorf("shellchecked %d scripts in %d action.yml files; the glob or the parsing is wrong", scripts, len(files))
 	}
@@ -140,6 +157,7 @@ func TestBrokenWorkflowInputFails(t *testing.T) {
 		// jitsictl refuses the empty action before it touches AWS, so no
 		// emulator is needed: the endpoint is a closed loopback port.
 		r := newRunner(t, ws, "http://127.0.0.1:9", t.TempDir())
+		publishRelease(t, r, fakegithub.New(t))
 		run := r.run(t, "workflow_dispatch", "session.yml", "--input", "action=open")
 		if run.err == nil || run.jobResult() != "failure" {
 			t.Fatalf("act: %v, job %q; want the run to fail\n%s", run.err, run.jobResult(), run.stepLog())

@@ -34,6 +34,7 @@ const (
 	// The repository variables the workflows read (vars.*).
 	sessionRole = "arn:aws:iam::123456789012:role/jitsictl-session"
 	planRole    = "arn:aws:iam::123456789012:role/jitsictl-plan"
+	deployRole  = "arn:aws:iam::123456789012:role/jitsictl-deploy"
 )
 
 // bed is the stack applied to moto once, the ECS scheduler stand-in, the
@@ -90,6 +91,7 @@ func newBed(t *testing.T) *bed {
 
 	b.act = newRunner(t, ws, b.emu.URL, b.arts)
 	b.act.actEnv["GITHUB_API_URL"] = b.gh.URL
+	publishRelease(t, b.act, b.gh)
 	return b
 }
 
@@ -149,6 +151,7 @@ func TestWorkflowsWithAct(t *testing.T) {
 	opened := t.Run("session.yml open", func(t *testing.T) {
 		r := b.act.run(t, "workflow_dispatch", "session.yml", "--input", "action=open", "--input", "hours=3")
 		requireSuccess(t, r)
+		downloaded(t, r)
 		rec := b.record(t)
 		if rec.State != session.StateOpen {
 			t.Fatalf("record state %q after open, want open", rec.State)
@@ -250,6 +253,15 @@ func TestWorkflowsWithAct(t *testing.T) {
 		}
 		if url := r.outputs("plan")["comment-url"]; url == "" {
 			t.Errorf("plan step set no comment-url output")
+		}
+	})
+
+	t.Run("deploy.yml on push plans the merged change", func(t *testing.T) {
+		r := b.act.run(t, "push", "deploy.yml", "--eventpath", b.event(t, "push.json"))
+		requireSuccess(t, r)
+		downloaded(t, r)
+		if _, err := os.Stat(filepath.Join(b.arts, "deploy-plan-"+b.sha, "jitsictl-deploy", "reviewed.json")); err != nil {
+			t.Errorf("the plan job uploaded no reviewed.json: %v\n%s", err, r.stepLog())
 		}
 	})
 }
