@@ -434,7 +434,10 @@ var flowPermissions = map[string][]perm{
 // init adds the IAM writes no flow may make on any role: each of them, on a role it can
 // pass to ECS, is one call away from a role trusting an outside account with "*".
 func init() {
-	roles := []string{taskRole, execRole, "arn:aws:iam::" + testAccount + ":role/" + testProject + "-task-other"}
+	// Every role the stack or its modules may use, by name; the session guard's role
+	// (modules/session-guard) belongs in the bootstrap like the task execution role.
+	roles := []string{taskRole, execRole, "arn:aws:iam::" + testAccount + ":role/" + testProject + "-task-other",
+		"arn:aws:iam::" + testAccount + ":role/" + testProject + "-session-guard"}
 	for _, flow := range Flows {
 		roles = append(roles, "arn:aws:iam::"+testAccount+":role/"+RoleName(testProject, flow))
 	}
