@@ -19,7 +19,6 @@ var (
 	guardRole     = "arn:aws:iam::" + testAccount + ":role/" + guardName
 	guardGroup    = arnPrefix("scheduler") + "schedule-group/" + guardName
 	guardSchedule = arnPrefix("scheduler") + "schedule/" + guardName + "/scale-to-zero"
-	passedTo      = func(svc string) map[string]any { return map[string]any{"iam:PassedToService": svc} }
 )
 
 // The GitHub roles' rights on the guard join the bootstrap's permission tables

@@ -237,8 +237,11 @@ func TestWorkflowsWithAct(t *testing.T) {
 			t.Fatalf("plan.yml is missing from the repository: %v", err)
 		}
 		ev := b.event(t, "pull_request.json")
+		arts := t.TempDir()
+		b.act.setArtifacts(arts)
 		r := b.act.run(t, "pull_request", "plan.yml", "--eventpath", ev)
 		requireSuccess(t, r)
+		requireNoStateIn(t, arts, b.sha)
 		comments := b.gh.Comments(owner, repo, prNumber)
 		if len(comments) != 1 {
 			t.Fatalf("%d comments on pull request %d, want one plan comment; requests: %v\n%s", len(comments), prNumber, b.gh.Requests(), r.stepLog())
@@ -256,13 +259,22 @@ func TestWorkflowsWithAct(t *testing.T) {
 		}
 	})
 
-	t.Run("deploy.yml on push plans the merged change", func(t *testing.T) {
+	// The deployed stack differs from the committed configuration (a log retention
+	// someone changed), so deploy.yml's plan has changes and its apply job runs.
+	t.Run("deploy.yml on push plans and applies the merged change", func(t *testing.T) {
+		b.st.Apply(t, tf.Vars{"nlb_enabled": false, "log_retention_days": 7})
+		arts := t.TempDir()
+		b.act.setArtifacts(arts)
 		r := b.act.run(t, "push", "deploy.yml", "--eventpath", b.event(t, "push.json"))
-		requireSuccess(t, r)
-		downloaded(t, r)
-		if _, err := os.Stat(filepath.Join(b.arts, "deploy-plan-"+b.sha, "jitsictl-deploy", "reviewed.json")); err != nil {
-			t.Errorf("the plan job uploaded no reviewed.json: %v\n%s", err, r.stepLog())
+		if r.err != nil {
+			t.Fatalf("act deploy.yml: %v\n%s", r.err, r.stepLog())
 		}
+		downloaded(t, r)
+		if ran := jobResults(r); ran["plan"] != "success" || ran["apply"] != "success" {
+			t.Errorf("deploy.yml jobs %v, want plan and apply to succeed\n%s", ran, r.stepLog())
+		}
+		requireNoStateIn(t, arts, b.sha)
+		b.requireStateBackup(t)
 	})
 }
 
