@@ -15,7 +15,7 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 #
 # terraform/bootstrap creates it (<project>-ecs-task-execution, same policy), so that the
 # deploy role needs no IAM writes at all: a role that may create or edit roles can make
-# itself account admin. The stack only looks it up. create_execution_role = true makes
+# itself account admin. The stack only looks it up. create_iam_roles = true makes
 # the stack create the same role itself, for runs without the bootstrap (emulators, the
 # demo, administrator credentials).
 #
@@ -25,16 +25,16 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 # the untargeted last stage (see terraform/bootstrap/README.md for real accounts).
 locals {
   execution_role_name = "${var.project}-ecs-task-execution"
-  execution_role_arn  = var.create_execution_role ? aws_iam_role.task_execution[0].arn : data.aws_iam_role.task_execution[0].arn
+  execution_role_arn  = var.create_iam_roles ? aws_iam_role.task_execution[0].arn : data.aws_iam_role.task_execution[0].arn
 }
 
 data "aws_iam_role" "task_execution" {
-  count = var.create_execution_role ? 0 : 1
+  count = var.create_iam_roles ? 0 : 1
   name  = local.execution_role_name
 }
 
 resource "aws_iam_role" "task_execution" {
-  count              = var.create_execution_role ? 1 : 0
+  count              = var.create_iam_roles ? 1 : 0
   name               = local.execution_role_name
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
@@ -66,7 +66,7 @@ data "aws_iam_policy_document" "execution" {
 }
 
 resource "aws_iam_role_policy" "task_execution" {
-  count  = var.create_execution_role ? 1 : 0
+  count  = var.create_iam_roles ? 1 : 0
   name   = "read-project-parameters"
   role   = aws_iam_role.task_execution[0].id
   policy = data.aws_iam_policy_document.execution.json

@@ -31,4 +31,5 @@ module "session_guard" {
 
   name        = var.project
   service_arn = aws_ecs_service.jitsi.id
+  create_role = var.create_iam_roles
 }

@@ -21,8 +21,8 @@ variable "s3_use_path_style" {
   default     = false
 }
 
-variable "create_execution_role" {
-  description = "Create the task execution role <project>-ecs-task-execution here. false (default): use the one terraform/bootstrap creates, so that deploys need no IAM writes. true: runs without the bootstrap (emulators, the demo, administrator credentials)."
+variable "create_iam_roles" {
+  description = "Create the roles terraform/bootstrap otherwise makes (<project>-ecs-task-execution and the session guard's <project>-session-guard) here. false (default): use the bootstrap's, so that deploys need no IAM writes. true: runs without the bootstrap (emulators, the demo, administrator credentials)."
   type        = bool
   default     = false
 }

@@ -24,7 +24,7 @@ var (
 // The GitHub roles' rights on the guard join the bootstrap's permission tables
 // (simulated by TestBootstrapOnEmulator): the session role arms the guard in the
 // stack's group only and hands Scheduler the guard role only; deploy creates the
-// group and role; plan reads them.
+// group and reads the role (the bootstrap makes it); plan reads them.
 func init() {
 	flowPermissions["session"] = append(flowPermissions["session"],
 		perm{action: "scheduler:CreateSchedule", resource: guardSchedule, allow: true},
@@ -51,14 +51,17 @@ func init() {
 		perm{action: "scheduler:CreateScheduleGroup", resource: guardGroup, allow: true},
 		perm{action: "scheduler:DeleteScheduleGroup", resource: guardGroup, allow: true},
 		perm{action: "scheduler:CreateScheduleGroup", resource: arnPrefix("scheduler") + "schedule-group/billing", allow: false},
-		perm{action: "iam:CreateRole", resource: guardRole, allow: true},
-		perm{action: "iam:PutRolePolicy", resource: guardRole, allow: true},
+		// The guard role is the bootstrap's (guard_role.tf): deploy only reads it.
+		perm{action: "iam:CreateRole", resource: guardRole, allow: false},
+		perm{action: "iam:PutRolePolicy", resource: guardRole, allow: false},
+		perm{action: "iam:GetRole", resource: guardRole, allow: true},
 		perm{action: "iam:PutRolePolicy", resource: "arn:aws:iam::" + testAccount + ":role/other-session-guard", allow: false},
 	)
 }
 
 // applyGuardModule applies terraform/modules/session-guard alone, as the stack
-// calls it, to a moto of its own (a handful of resources: seconds).
+// calls it on an emulator (creating the role; terraform/bootstrap calls the same
+// role module on AWS), to a moto of its own (a handful of resources: seconds).
 func applyGuardModule(t *testing.T) (*emulator.Moto, map[string]json.RawMessage) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -68,11 +71,16 @@ func applyGuardModule(t *testing.T) (*emulator.Moto, map[string]json.RawMessage)
 		t.Fatal(err)
 	}
 	t.Cleanup(m.Stop)
-	src, err := filepath.Abs(filepath.Join("..", "..", "terraform", "modules", "session-guard"))
-	if err != nil {
+	// The module and the role module it calls, at their relative places.
+	tmp := t.TempDir()
+	for _, mod := range []string{"session-guard", "session-guard-role"} {
+		copyTF(t, filepath.Join("..", "..", "terraform", "modules", mod), filepath.Join(tmp, "modules", mod))
+	}
+	src := "../modules/session-guard"
+	dir := filepath.Join(tmp, "root")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
 	root := fmt.Sprintf(`provider "aws" {
   region = %q
   default_tags {
@@ -84,6 +92,7 @@ module "guard" {
   source      = %q
   name        = %q
   service_arn = %q
+  create_role = true
 }
 
 output "group_name" { value = module.guard.group_name }

@@ -105,25 +105,36 @@ func applyBootstrap(t *testing.T) *applied {
 }
 
 // copyBootstrap copies terraform/bootstrap into a fresh directory, so that tests run in
-// parallel and local state never lands in the source tree.
+// parallel and local state never lands in the source tree. The modules it calls come
+// along, at the same relative place (../modules/...).
 func copyBootstrap(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join("..", "..", "terraform", "bootstrap")
+	root := t.TempDir()
+	copyTF(t, filepath.Join("..", "..", "terraform", "modules", "session-guard-role"), filepath.Join(root, "modules", "session-guard-role"))
+	dir := filepath.Join(root, "bootstrap")
+	copyTF(t, filepath.Join("..", "..", "terraform", "bootstrap"), dir)
+	return dir
+}
+
+// copyTF copies the *.tf files of src into dst.
+func copyTF(t *testing.T, src, dst string) {
+	t.Helper()
 	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no terraform files in %s (%v)", src, err)
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return dir
 }
 
 // awsConfig points the SDK at moto with the given credentials. Retries are off: an

@@ -63,7 +63,7 @@ func newLegacyStack(t *testing.T) *legacyStack {
 	}
 	defer log.Close()
 	ctx := context.Background()
-	// The fixture predates create_execution_role: only the emulator's S3 setting applies.
+	// The fixture predates create_iam_roles: only the emulator's S3 setting applies.
 	r, err := tf.New(ctx, dir, tf.WithEnv(emu.Env()), tf.WithVars(tf.Vars{"s3_use_path_style": emu.TFVars()["s3_use_path_style"]}), tf.WithProgress(log))
 	if err != nil {
 		t.Fatal(err)

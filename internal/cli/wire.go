@@ -45,8 +45,8 @@ func (a *App) terraform(ctx context.Context, dir string) (*tf.Runner, error) {
 	}
 	if a.Getenv("AWS_ENDPOINT_URL") != "" {
 		// Emulators answer path-style S3 only; on AWS the default stays. An emulator
-		// has no bootstrap, so the stack creates its own task execution role there.
-		opts = append(opts, tf.WithVars(tf.Vars{"s3_use_path_style": true, "create_execution_role": true}))
+		// has no bootstrap, so the stack creates its own IAM roles there.
+		opts = append(opts, tf.WithVars(tf.Vars{"s3_use_path_style": true, "create_iam_roles": true}))
 	}
 	return tf.New(ctx, dir, opts...)
 }

@@ -49,7 +49,7 @@ func init() {
 func runHelper(action string) int {
 	ctx := context.Background()
 	fail := func(err error) int { fmt.Fprintln(os.Stderr, "error:", err); return 1 }
-	r, err := tf.New(ctx, os.Getenv("JITSICTL_KILL_DIR"), tf.WithVars(tf.Vars{"s3_use_path_style": true}), tf.WithProgress(os.Stderr))
+	r, err := tf.New(ctx, os.Getenv("JITSICTL_KILL_DIR"), tf.WithVars(tf.Vars{"s3_use_path_style": true, "create_iam_roles": true}), tf.WithProgress(os.Stderr))
 	if err != nil {
 		return fail(err)
 	}

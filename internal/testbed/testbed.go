@@ -105,10 +105,10 @@ func (e *Emulator) Env() []string { return e.moto.Env() }
 
 // TFVars are the variables every terraform run against the emulator needs: moto serves
 // S3 on one loopback host, so the provider must use path-style requests, and no
-// terraform/bootstrap made the task execution role, so the stack creates it. (terraform-exec
+// terraform/bootstrap made the IAM roles, so the stack creates them. (terraform-exec
 // refuses TF_VAR_* in a child environment, so this cannot live in Env.)
 func (e *Emulator) TFVars() tf.Vars {
-	return tf.Vars{"s3_use_path_style": true, "create_execution_role": true}
+	return tf.Vars{"s3_use_path_style": true, "create_iam_roles": true}
 }
 
 // AWSConfig is an aws-sdk-go-v2 configuration for the emulator. S3 clients built from it

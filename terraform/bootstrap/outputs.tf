@@ -10,7 +10,7 @@ output "session_role_arn" {
   value = aws_iam_role.github["session"].arn
 }
 
-# The stack finds it by name; create_execution_role stays false there.
+# The stack finds it by name; create_iam_roles stays false there.
 output "task_execution_role_arn" {
   value = aws_iam_role.task_execution.arn
 }

@@ -1,6 +1,7 @@
 # The stack's session guard (terraform/modules/session-guard): a schedule group and the
 # role EventBridge Scheduler assumes to end an expired session. The deploy role creates
-# them; plan and session refresh them. The session role's own rights on the group's
+# the group; the role is made here (guard_role.tf), so deploy only reads it, like plan
+# and session. The session role's own rights on the group's
 # schedules are in policy_session.tf.
 locals {
   guard_name      = "${var.project}-session-guard"
@@ -16,16 +17,6 @@ data "aws_iam_policy_document" "guard_deploy" {
       "scheduler:TagResource", "scheduler:UntagResource", "scheduler:ListTagsForResource",
     ]
     resources = [local.guard_group_arn]
-  }
-
-  statement {
-    sid = "GuardRole"
-    actions = [
-      "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
-      "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies",
-      "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:TagRole", "iam:UntagRole",
-    ]
-    resources = [local.guard_role_arn]
   }
 }
 
@@ -50,7 +41,7 @@ resource "aws_iam_role_policy" "guard_deploy" {
 }
 
 resource "aws_iam_role_policy" "guard_read" {
-  for_each = toset(["plan", "session"])
+  for_each = toset(["plan", "session", "deploy"])
 
   name   = "session-guard-read"
   role   = aws_iam_role.github[each.key].id

@@ -4,7 +4,7 @@
 # by an administrator, deploy needs no IAM write at all; it may only pass this role to
 # ECS tasks. The stack finds it by name (terraform/iam.tf).
 #
-# Same rights as the stack's own copy (create_execution_role = true): start the task,
+# Same rights as the stack's own copy (create_iam_roles = true): start the task,
 # read this project's parameters (SecureStrings through SSM only) and write its logs.
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {

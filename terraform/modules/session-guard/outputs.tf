@@ -3,5 +3,5 @@ output "group_name" {
 }
 
 output "role_arn" {
-  value = aws_iam_role.this.arn
+  value = var.create_role ? module.role[0].role_arn : data.aws_iam_role.this[0].arn
 }
