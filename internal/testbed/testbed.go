@@ -72,12 +72,16 @@ func PrivateMoto(t testing.TB) *Emulator {
 	return &Emulator{URL: m.URL, MotoURL: m.Moto.URL, moto: m}
 }
 
-// Main runs the tests, then stops moto if a test started it. Use it as
+// Main runs the tests, then stops moto if a test started it and runs cleanups
+// (for what a package built once for all its tests). Use it as
 // func TestMain(m *testing.M) { testbed.Main(m) }.
-func Main(m *testing.M) {
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
 	if shared != nil {
 		shared.moto.Stop()
+	}
+	for _, c := range cleanups {
+		c()
 	}
 	os.Exit(code)
 }

@@ -31,7 +31,15 @@ func TestMain(m *testing.M) {
 	if os.Getenv(netnsMarker) == "" {
 		os.Exit(reexecInNetns())
 	}
-	testbed.Main(m)
+	// The directories built once per test binary (the hosted PATH, the release
+	// archives) outlive every test: remove them when all are done.
+	testbed.Main(m, func() {
+		for _, d := range []string{hostedDir, distDir} {
+			if d != "" {
+				_ = os.RemoveAll(d)
+			}
+		}
+	})
 }
 
 func reexecInNetns() int {
