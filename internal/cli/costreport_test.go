@@ -257,11 +257,14 @@ func TestVerifyActionWiring(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &a); err != nil {
 		t.Fatal(err)
 	}
-	var env map[string]string
+	var env, install map[string]string
 	for _, s := range a.Runs.Steps {
+		if s.ID == "install" {
+			install = s.Env
+		}
 		if s.ID == "run" {
 			env = s.Env
-			if s.Run != `"$RUNNER_TEMP/jitsictl" gha verify` {
+			if s.Run != `jitsictl gha verify` {
 				t.Errorf("run step runs %q", s.Run)
 			}
 			if strings.Contains(s.Run, "${{") {
@@ -271,6 +274,13 @@ func TestVerifyActionWiring(t *testing.T) {
 	}
 	for name := range a.Inputs {
 		key := "INPUT_" + strings.ToUpper(name)
+		if v, ok := installInputs[name]; ok {
+			// Read by the step that installs jitsictl, not by jitsictl itself.
+			if install[v] != "${{ inputs."+name+" }}" {
+				t.Errorf("input %s does not reach the install step: env %s = %q", name, v, install[v])
+			}
+			continue
+		}
 		if name == "github-token" {
 			key = "GITHUB_TOKEN" // read from the environment, never from argv
 		}

@@ -577,8 +577,11 @@ func TestDeployActionMapsEveryInput(t *testing.T) {
 	if err := yaml.Unmarshal(b, &action); err != nil {
 		t.Fatal(err)
 	}
-	var env map[string]string
+	var env, install map[string]string
 	for _, s := range action.Runs.Steps {
+		if s.ID == "install" {
+			install = s.Env
+		}
 		if s.ID == "run" {
 			env = s.Env
 			if !strings.Contains(s.Run, "gha deploy") || strings.Contains(s.Run, "${{") {
@@ -588,6 +591,13 @@ func TestDeployActionMapsEveryInput(t *testing.T) {
 	}
 	for name := range action.Inputs {
 		key := "INPUT_" + strings.ToUpper(name)
+		if v, ok := installInputs[name]; ok {
+			// Read by the step that installs jitsictl, not by jitsictl itself.
+			if install[v] != "${{ inputs."+name+" }}" {
+				t.Errorf("input %s does not reach the install step: env %s = %q", name, v, install[v])
+			}
+			continue
+		}
 		if name == "github-token" {
 			key = "GITHUB_TOKEN" // the token goes to the environment jitsictl reads, never argv
 		}
@@ -596,3 +606,7 @@ func TestDeployActionMapsEveryInput(t *testing.T) {
 		}
 	}
 }
+
+// installInputs are the action inputs that go to the install step (actions/install),
+// by the environment variable it reads them from.
+var installInputs = map[string]string{"build-from-source": "JITSICTL_BUILD_FROM_SOURCE"}

@@ -203,8 +203,8 @@ func perRun(f float64) string {
 // Text writes the Actions section for a terminal.
 func (r ActionsReport) Text(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "GitHub Actions minutes a month (%s)\n", r.heading())
-	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', tabwriter.AlignRight)
+	b.WriteString(wrap("GitHub Actions minutes a month ("+r.heading()+")", "", "  ", textWidth))
+	tw := tabwriter.NewWriter(&b, 2, 4, 1, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "  workflow\tmin/run\t\tbefore: runs\tminutes\tafter: runs\tminutes\t\n")
 	for i, row := range r.Before.Rows {
 		a := r.After.Rows[i]
@@ -215,9 +215,9 @@ func (r ActionsReport) Text(w io.Writer) error {
 	fmt.Fprintf(tw, "  cost\t\t\t\t%s\t\t%s\t\n", r.Before.Cost.Cents(), r.After.Cost.Cents())
 	fmt.Fprintf(tw, "  idle month\t\t\t\t%d min %s\t\t%d min %s\t\n", r.IdleBefore.Minutes, r.IdleBefore.Cost.Cents(), r.IdleAfter.Minutes, r.IdleAfter.Cost.Cents())
 	tw.Flush()
-	b.WriteString("  before: scale-down.yml every 15 minutes forever; after: enabled by `session open`, disabled by the first reap that finds nothing\n")
+	b.WriteString(wrap("before: scale-down.yml every 15 minutes forever; after: enabled by `session open`, disabled by the first reap that finds nothing", "  ", "    ", textWidth))
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "  note: %s\n", n)
+		b.WriteString(wrap(n, "  note: ", "    ", textWidth))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
