@@ -211,11 +211,12 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 		return err
 	}
 	return j.step(ctx, "commit", func(ctx context.Context) error {
-		now := m.now()
 		return j.update(ctx, func(r *Record) {
 			r.State = StateOpen
 			if r.OpenedAt.IsZero() {
-				r.OpenedAt = now
+				// The hours run from when the guard was armed for them, so the
+				// record, the schedules and the user's input agree exactly.
+				r.OpenedAt = expires.Add(-time.Duration(o.Hours) * time.Hour)
 			}
 			r.ExpiresAt = expires
 			r.LeaseUntil = time.Time{}
