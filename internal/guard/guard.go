@@ -80,6 +80,10 @@ type Session struct {
 	ExpiresAt     time.Time
 	NLBArn        string
 	AllocationIDs []string
+	// Exact fires at ExpiresAt itself, without the grace: a lingering NLB
+	// must be gone before its next billed hour starts, and nothing else is
+	// left to end by then (the task is already at zero).
+	Exact bool
 }
 
 // Schedule is one planned schedule: when, which API call, with what input.
@@ -110,6 +114,9 @@ func (g Guard) Plan(sess Session) []Schedule {
 	grace, later := g.Grace, g.ReleaseAfter
 	if grace <= 0 {
 		grace = DefaultGrace
+	}
+	if sess.Exact {
+		grace = 0
 	}
 	if later <= 0 {
 		later = DefaultReleaseAfter

@@ -36,3 +36,14 @@ func TestPlan(t *testing.T) {
 		t.Fatalf("a guard without group or role must say how to get one: %v", err)
 	}
 }
+
+// TestPlanExact: a linger end is not an expiry: the NLB goes at that very
+// time (before the next billed hour), not a grace period later.
+func TestPlanExact(t *testing.T) {
+	g := Guard{Stack: Stack{Group: "g", RoleARN: "r", Cluster: "c", Service: "s"}, ReleaseAfter: 2 * time.Minute}
+	end := time.Date(2026, 12, 2, 10, 55, 0, 0, time.UTC)
+	got := g.Plan(Session{ExpiresAt: end, NLBArn: "arn:nlb", AllocationIDs: []string{"eipalloc-a"}, Exact: true})
+	if len(got) != 3 || got[1].Name != NameNLB || got[1].Expression() != "at(2026-12-02T10:55:00)" || got[2].Expression() != "at(2026-12-02T10:57:00)" {
+		t.Fatalf("exact plan: %+v", got)
+	}
+}

@@ -13,6 +13,9 @@ type CloseOptions struct {
 	Reason string
 	// Force takes over a record another run holds, even within its lease.
 	Force bool
+	// Now removes the NLB at once instead of letting it linger to the end
+	// of its paid hour (and ends a linger in progress).
+	Now bool
 }
 
 // Close converges to zero session resources: whatever state the record is in,
@@ -23,8 +26,12 @@ func (m *Manager) Close(ctx context.Context, o CloseOptions) (Record, error) {
 		if why, ended, _ := m.guardEnded(ctx, v.Record); ended {
 			m.Reporter.Infof("%s; converging the record and the Terraform state", why)
 		}
+		if v.State == StateLingering && !o.Now && m.now().Before(v.LingerUntil) {
+			m.Reporter.Infof("the session is closed; its load balancer lingers until %s (`jitsictl session close --now` removes it now)", hhmm(v.LingerUntil))
+			return v.Record, nil
+		}
 	}
-	j, err := m.claimForClose(ctx, o)
+	j, prev, err := m.claimForClose(ctx, o)
 	if err != nil {
 		return Record{}, err
 	}
@@ -37,27 +44,30 @@ func (m *Manager) Close(ctx context.Context, o CloseOptions) (Record, error) {
 		m.release(ctx, j, err)
 		return j.snapshot(), err
 	}
-	err = m.closeSteps(ctx, j, o.Reason)
+	until, linger := m.lingerFor(prev, o)
+	err = m.endSteps(ctx, j, o.Reason, until, linger)
 	close(stop)
 	return j.snapshot(), err
 }
 
-func (m *Manager) claimForClose(ctx context.Context, o CloseOptions) (*journal, error) {
+// claimForClose takes the record for this run; it returns the record as it
+// was, which decides whether the close may linger.
+func (m *Manager) claimForClose(ctx context.Context, o CloseOptions) (*journal, Record, error) {
 	var waitSince time.Time
 	for {
 		v, err := m.Store.Load(ctx)
 		if err != nil {
-			return nil, err
+			return nil, Record{}, err
 		}
 		now := m.now()
 		if (v.State == StateOpening || v.State == StateClosing) && now.Before(v.LeaseUntil) && v.Owner != m.Owner && !o.Force {
 			if again, err := m.waitForLease(ctx, v, &waitSince); again || err != nil {
 				if err != nil {
-					return nil, err
+					return nil, Record{}, err
 				}
 				continue
 			}
-			return nil, fmt.Errorf("%w: %s is %s the session (lease until %s); wait for it, or close with --force",
+			return nil, Record{}, fmt.Errorf("%w: %s is %s the session (lease until %s); wait for it, or close with --force",
 				ErrBusy, v.Owner, map[State]string{StateOpening: "opening", StateClosing: "closing"}[v.State], v.LeaseUntil.Format(time.RFC3339))
 		}
 		next := v.Record
@@ -69,15 +79,22 @@ func (m *Manager) claimForClose(ctx context.Context, o CloseOptions) (*journal, 
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, Record{}, err
 		}
-		return &journal{m: m, rec: next, etag: etag}, nil
+		return &journal{m: m, rec: next, etag: etag}, v.Record, nil
 	}
 }
 
-// closeSteps runs every step even when one fails: leaving the NLB up because
-// the task would not stop only adds cost. All failures are returned together.
+// closeSteps closes everything now (a failed open's rollback).
 func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) error {
+	return m.endSteps(ctx, j, reason, time.Time{}, false)
+}
+
+// endSteps runs every step even when one fails: leaving the NLB up because
+// the task would not stop only adds cost. All failures are returned together.
+// With linger, the NLB part stays until lingerUntil (linger.go); if the guard
+// cannot be moved for that, it goes now.
+func (m *Manager) endSteps(ctx context.Context, j *journal, reason string, lingerUntil time.Time, linger bool) error {
 	if reason != "" {
 		m.Reporter.Infof("closing the session: %s", reason)
 	}
@@ -103,21 +120,20 @@ func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) err
 		}
 		return m.Targets.DeregisterAll(ctx, out.TargetGroups())
 	})
-	run("remove load balancer", func(ctx context.Context) error {
-		ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
-		defer cancel()
-		return m.apply(ctx, false, nil)
-	})
-	run("sweep", func(ctx context.Context) error {
-		removed, err := m.Sweeper.Sweep(ctx)
-		if removed != "" {
-			m.Reporter.Warnf("removed session resources that Terraform did not know about: %s", removed)
+	if linger && len(errs) == 0 {
+		err := j.step(ctx, "linger", func(ctx context.Context) error { return m.armLinger(ctx, j, lingerUntil) })
+		switch {
+		case errors.Is(err, errCrash):
+			errs = append(errs, err)
+		case err != nil:
+			m.Reporter.Warnf("cannot keep the load balancer until %s (%v): removing it now", hhmm(lingerUntil), err)
+			linger = false
 		}
-		return err
-	})
-	if len(errs) == 0 && m.Guard != nil {
-		// Only once nothing is left: a guard outliving a failed close still ends it.
-		run("disarm guard", m.Guard.Disarm)
+	} else {
+		linger = false
+	}
+	if !linger {
+		m.removeSteps(run, func() bool { return len(errs) > 0 })
 	}
 	if err := errors.Join(errs...); err != nil {
 		if errors.Is(err, errCrash) {
@@ -130,21 +146,56 @@ func (m *Manager) closeSteps(ctx context.Context, j *journal, reason string) err
 		}
 		return fmt.Errorf("close did not finish: %w; run `jitsictl session close` again (every step is safe to repeat)", err)
 	}
+	if linger {
+		return j.update(ctx, m.lingered(lingerUntil))
+	}
 	return j.update(ctx, func(r *Record) {
 		now := m.now()
-		if !r.TaskStartedAt.IsZero() || !r.NLBCreatedAt.IsZero() {
-			u := Usage{}
-			if !r.TaskStartedAt.IsZero() {
-				u.Task = now.Sub(r.TaskStartedAt)
+		u := Usage{LingerAddresses: lingerAddressTime(*r, now)}
+		if !r.TaskStartedAt.IsZero() {
+			u.Task = now.Sub(r.TaskStartedAt)
+		}
+		if !r.NLBCreatedAt.IsZero() {
+			u.NLB = now.Sub(r.NLBCreatedAt)
+			u.NLBHours = wholeHours(u.NLB)
+		}
+		switch {
+		case !r.LingerFrom.IsZero():
+			// The end of a linger: the session was booked when it closed;
+			// its NLB and the linger's addresses are booked now.
+			r.bookPart(u, now, false)
+			last := Usage{}
+			if r.LastUsage != nil {
+				last = *r.LastUsage
 			}
-			if !r.NLBCreatedAt.IsZero() {
-				u.NLB = now.Sub(r.NLBCreatedAt)
-				u.NLBHours = wholeHours(u.NLB)
-			}
+			last.NLB, last.NLBHours, last.LingerAddresses = u.NLB, u.NLBHours, u.LingerAddresses
+			r.LastUsage = &last
+		case u != (Usage{}):
 			r.book(u, now)
 		}
-		r.TaskStartedAt, r.NLBCreatedAt = time.Time{}, time.Time{}
+		r.TaskStartedAt, r.NLBCreatedAt, r.LingerFrom, r.LingerUntil, r.Reopened = time.Time{}, time.Time{}, time.Time{}, time.Time{}, false
 		r.State, r.LeaseUntil, r.LastError, r.ClosedAt = StateClosed, time.Time{}, "", now
 		r.TaskArn, r.TaskIP, r.NLBArn = "", "", ""
 	})
+}
+
+// removeSteps remove the NLB part (load balancer, listeners, Elastic IPs),
+// sweep what Terraform did not know and, once nothing is left, disarm the guard.
+func (m *Manager) removeSteps(run func(string, func(context.Context) error), failed func() bool) {
+	run("remove load balancer", func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
+		defer cancel()
+		return m.apply(ctx, false, nil)
+	})
+	run("sweep", func(ctx context.Context) error {
+		removed, err := m.Sweeper.Sweep(ctx)
+		if removed != "" {
+			m.Reporter.Warnf("removed session resources that Terraform did not know about: %s", removed)
+		}
+		return err
+	})
+	if !failed() && m.Guard != nil {
+		// Only once nothing is left: a guard outliving a failed close still ends it.
+		run("disarm guard", m.Guard.Disarm)
+	}
 }

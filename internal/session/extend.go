@@ -49,7 +49,7 @@ func (m *Manager) Extend(ctx context.Context, hours int) (Record, error) {
 		}
 		// Move the guard first: a guard later than the record is harmless.
 		if m.Guard != nil {
-			if err := m.armFor(ctx, next.NLBArn, next.ExpiresAt); err != nil {
+			if err := m.armFor(ctx, next.NLBArn, next.ExpiresAt, false); err != nil {
 				return Record{}, fmt.Errorf("move the session guard (the expiry is unchanged): %w", err)
 			}
 		}
@@ -84,6 +84,9 @@ type Status struct {
 	// that it (or someone) already had, and that status closed the record.
 	GuardFiresAt string `json:"guard_fires_at,omitempty"`
 	Ended        string `json:"ended,omitempty"`
+	// LingeringUntil: a closed session's NLB stays until then (HH:MM UTC);
+	// an open before then reuses it.
+	LingeringUntil string `json:"lingering_until,omitempty"`
 }
 
 // Status reads the record; it changes nothing, except that a session already
@@ -109,6 +112,9 @@ func (m *Manager) Status(ctx context.Context) (Status, error) {
 		} else {
 			s.Expired = fmt.Sprintf("expired %s ago: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", (-left).Round(time.Minute))
 		}
+	}
+	if v.State == StateLingering {
+		s.LingeringUntil = hhmm(v.LingerUntil)
 	}
 	if (v.State == StateOpening || v.State == StateClosing) && !now.Before(v.LeaseUntil) {
 		s.Expired = fmt.Sprintf("%s by %s stopped without finishing: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", v.State, v.Owner)

@@ -56,21 +56,9 @@ func (m *Manager) armGuard(ctx context.Context, j *journal, hours int) (time.Tim
 	}
 	err := j.step(ctx, "guard", func(ctx context.Context) error {
 		expires = m.now().Add(time.Duration(hours) * time.Hour)
-		return m.armFor(ctx, j.snapshot().NLBArn, expires)
+		return m.armFor(ctx, j.snapshot().NLBArn, expires, false)
 	})
 	return expires, err
-}
-
-// armFor arms the guard for the session's NLB and the stack's Elastic IPs.
-func (m *Manager) armFor(ctx context.Context, nlbArn string, expires time.Time) error {
-	out, err := m.Stack.Outputs(ctx)
-	if err != nil {
-		return err
-	}
-	if nlbArn == "" {
-		nlbArn = out.NLBArn
-	}
-	return m.Guard.Arm(ctx, guard.Session{ExpiresAt: expires, NLBArn: nlbArn, AllocationIDs: out.EIPAllocationIDs})
 }
 
 // guardEnded tells whether an open record describes a session whose load
@@ -99,10 +87,13 @@ func (m *Manager) convergeEnded(ctx context.Context) (string, error) {
 		return "", err
 	}
 	why, ended, err := m.guardEnded(ctx, v.Record)
+	if err == nil && !ended {
+		why, ended, err = m.lingerOver(ctx, v.Record, reuseMargin)
+	}
 	if err != nil || !ended {
 		return "", err
 	}
-	if _, err := m.Close(ctx, CloseOptions{Reason: why}); err != nil {
+	if _, err := m.Close(ctx, CloseOptions{Reason: why, Now: true}); err != nil {
 		return why, fmt.Errorf("%s, and converging the record failed: %w", why, err)
 	}
 	return why, nil

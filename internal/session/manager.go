@@ -113,6 +113,8 @@ type Manager struct {
 	// run's lease on the record instead of failing at once (0: no wait).
 	// Session runs share no concurrency group, so the lease is their queue.
 	LeaseWait time.Duration
+	// Linger: whether close keeps the NLB to the end of its paid hour (linger.go).
+	Linger LingerPolicy
 	// Poll is how often early registration looks for target groups.
 	Poll time.Duration
 	Now  func() time.Time

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -69,7 +70,7 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 			return nil, nil, err
 		}
 		now := m.now()
-		fresh := Record{State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours}
+		fresh := Record{State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours, Ledger: v.Ledger, LastUsage: v.LastUsage}
 		takeLease(&fresh, v.Record, m.Owner, now, now.Add(m.Limits.Lease))
 		switch {
 		case v.State == StateOpen && now.Before(v.ExpiresAt):
@@ -99,6 +100,11 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 			m.Reporter.Infof("resuming the session opened by %s (state %s, last steps recorded: %d)", v.OpenedBy, v.State, len(v.Steps))
 			fresh.Steps = v.Steps
 			fresh.Addresses, fresh.TaskIP = v.Addresses, v.TaskIP
+			fresh.NLBCreatedAt, fresh.TaskStartedAt = v.NLBCreatedAt, v.TaskStartedAt // billing began then
+		case v.State == StateLingering:
+			// Open converged a linger too short to reuse before claiming.
+			m.Reporter.Infof("reopening within the paid hour: reusing the lingering load balancer and its addresses %v", v.Addresses)
+			reopen(&fresh, v.Record, now)
 		case v.State == StateClosing:
 			return nil, nil, fmt.Errorf("%w: an interrupted close (by %s) left the session half closed; run `jitsictl session close` first", ErrBusy, v.Owner)
 		}
@@ -114,7 +120,19 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 }
 
 func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) error {
-	if err := j.step(ctx, "addresses", func(ctx context.Context) error {
+	reused := j.snapshot().Reopened
+	if reused {
+		// First move the guard off the linger's end, so it cannot delete
+		// the NLB under the session being opened on it.
+		if err := j.step(ctx, "keep load balancer", func(ctx context.Context) error {
+			if m.Guard == nil {
+				return nil
+			}
+			return m.armFor(ctx, j.snapshot().NLBArn, m.now().Add(time.Duration(o.Hours)*time.Hour), false)
+		}); err != nil {
+			return err
+		}
+	} else if err := j.step(ctx, "addresses", func(ctx context.Context) error {
 		if err := m.apply(ctx, true, EIPTargets); err != nil {
 			return err
 		}
@@ -132,12 +150,16 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 	// groups as soon as both exist - the IP from the moment the task's ENI
 	// attaches, the groups from early in the apply - so AWS's health checks
 	// start while the NLB is still provisioning instead of after it.
+	// Reusing a lingering NLB, only the task starts; early registration then
+	// runs until the task is up (the target groups already exist).
 	var task Task
 	ipKnown := make(chan string, 1)
 	nlbDone := make(chan struct{})
+	var once sync.Once
+	endNLB := func() { once.Do(func() { close(nlbDone) }) }
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		defer close(nlbDone)
+	nlbStep := func() error {
+		defer endNLB()
 		return j.step(gctx, "load balancer", func(ctx context.Context) error {
 			if err := j.update(ctx, func(r *Record) {
 				if r.NLBCreatedAt.IsZero() {
@@ -153,8 +175,14 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			}
 			return nil
 		})
-	})
+	}
+	if !reused {
+		g.Go(nlbStep)
+	}
 	g.Go(func() error {
+		if reused {
+			defer endNLB()
+		}
 		return j.step(gctx, "task", func(ctx context.Context) error {
 			if err := j.update(ctx, func(r *Record) {
 				if r.TaskStartedAt.IsZero() {
@@ -268,7 +296,11 @@ func (m *Manager) registerEarly(ctx context.Context, j *journal, ipKnown <-chan 
 	select {
 	case ip = <-ipKnown:
 	case <-nlbDone:
-		return nil
+		select { // the IP may have come with the end
+		case ip = <-ipKnown:
+		default:
+			return nil
+		}
 	case <-ctx.Done():
 		return nil
 	}

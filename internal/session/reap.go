@@ -16,7 +16,7 @@ type ReapOptions struct {
 
 // ReapResult says what reap did and why.
 type ReapResult struct {
-	Action string `json:"action"` // none, skipped, closed-expired, closed-guard, closed-idle, closed-stale, swept, close-failed
+	Action string `json:"action"` // none, skipped, closed-expired, closed-guard, closed-idle, closed-stale, closed-linger, swept, close-failed
 	Detail string `json:"detail,omitempty"`
 	// Reaper is what became of the scheduled reaper: disabled when nothing
 	// is left to watch, "" when it was not touched (see the Reaper* states).
@@ -51,7 +51,7 @@ func (m *Manager) reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
 		return ReapResult{Action: "skipped", Detail: fmt.Sprintf("skipped: run %s holds the session", owner)}
 	}
 	closeFor := func(action, reason string) (ReapResult, error) {
-		if _, err := m.Close(ctx, CloseOptions{Reason: reason}); err != nil {
+		if _, err := m.Close(ctx, CloseOptions{Reason: reason, Now: action == "closed-linger"}); err != nil {
 			if errors.Is(err, ErrBusy) {
 				// A user's close or open claimed the record after we read it.
 				if v, lerr := m.Store.Load(ctx); lerr == nil && m.heldBy(v, m.now()) != "" {
@@ -88,6 +88,15 @@ func (m *Manager) reap(ctx context.Context, o ReapOptions) (ReapResult, error) {
 			}
 		}
 		return ReapResult{Action: "none", Detail: fmt.Sprintf("open until %s", v.ExpiresAt.Format(time.RFC3339))}, nil
+	case StateLingering:
+		why, over, err := m.lingerOver(ctx, v.Record, m.reapMargin())
+		if err != nil {
+			return ReapResult{}, err
+		}
+		if over {
+			return closeFor("closed-linger", why)
+		}
+		return ReapResult{Action: "none", Detail: "closed, the load balancer lingering until " + hhmm(v.LingerUntil)}, nil
 	case StateOpening, StateClosing:
 		return closeFor("closed-stale", fmt.Sprintf("a %s by %s stopped without finishing", v.State, v.Owner))
 	}

@@ -30,6 +30,10 @@ const (
 	StateOpen    State = "open"
 	StateClosing State = "closing" // a close is running (or crashed)
 	StateClosed  State = "closed"
+	// StateLingering: closed for users (task at zero, targets deregistered),
+	// but the NLB and its Elastic IPs stay until LingerUntil, shortly before
+	// the NLB's paid hour ends, so an open meanwhile reuses them (linger.go).
+	StateLingering State = "lingering"
 )
 
 // Step is one recorded step, for resume and for the timeline.
@@ -75,6 +79,11 @@ type Record struct {
 	// TaskStartedAt is when the task was asked for (Fargate bills from the
 	// image pull, which follows at once).
 	TaskStartedAt time.Time `json:"task_started_at,omitempty"`
+	// LingerFrom and LingerUntil: when a lingering close kept the NLB and
+	// until when (see linger.go). Reopened marks an open that reuses them.
+	LingerFrom  time.Time `json:"linger_from,omitempty"`
+	LingerUntil time.Time `json:"linger_until,omitempty"`
+	Reopened    bool      `json:"reopened,omitempty"`
 	// LastUsage is what the last closed session kept billing for, and Ledger
 	// sums it per calendar month (UTC, "2006-01"): cost reports price these
 	// with the cost model, including the previous month's estimate.
@@ -88,6 +97,11 @@ type Usage struct {
 	NLB  time.Duration `json:"nlb_ns"`
 	// NLBHours are the whole hours AWS bills for the NLB (partial hours round up).
 	NLBHours int64 `json:"nlb_hours"`
+	// LingerAddresses is address-time kept while lingering (Elastic IPs x
+	// minutes), what the linger cost; Reopens are opens that reused a
+	// lingering NLB, each one NLB hour not started.
+	LingerAddresses time.Duration `json:"linger_address_ns,omitempty"`
+	Reopens         int64         `json:"reopens,omitempty"`
 }
 
 // Ledger sums a month's sessions.
@@ -96,21 +110,34 @@ type Ledger struct {
 	Task     time.Duration `json:"task_ns"`
 	NLB      time.Duration `json:"nlb_ns"`
 	NLBHours int64         `json:"nlb_hours"`
+	// See Usage.
+	LingerAddresses time.Duration `json:"linger_address_ns,omitempty"`
+	Reopens         int64         `json:"reopens,omitempty"`
 }
 
 // book books one closed session into the month it ended in.
 func (r *Record) book(u Usage, at time.Time) {
+	r.bookPart(u, at, true)
+	r.LastUsage = &u
+}
+
+// bookPart adds usage to the month of at; newSession counts a session (a
+// lingering close books the task, the NLB's removal later books the NLB).
+func (r *Record) bookPart(u Usage, at time.Time, newSession bool) {
 	if r.Ledger == nil {
 		r.Ledger = map[string]Ledger{}
 	}
 	month := at.UTC().Format("2006-01")
 	l := r.Ledger[month]
-	l.Sessions++
+	if newSession {
+		l.Sessions++
+	}
 	l.Task += u.Task
 	l.NLB += u.NLB
 	l.NLBHours += u.NLBHours
+	l.LingerAddresses += u.LingerAddresses
+	l.Reopens += u.Reopens
 	r.Ledger[month] = l
-	r.LastUsage = &u
 }
 
 // wholeHours rounds a lifetime up to billed hours (an NLB that existed at all bills one).
@@ -124,7 +151,7 @@ func wholeHours(d time.Duration) int64 {
 // NLBWanted is what every Terraform run derives nlb_enabled from: the NLB
 // must exist whenever a session is (or may be) live.
 func (r Record) NLBWanted() bool {
-	return r.State == StateOpening || r.State == StateOpen || r.State == StateClosing
+	return r.State == StateOpening || r.State == StateOpen || r.State == StateClosing || r.State == StateLingering
 }
 
 // Objects is the S3 surface the record needs.
