@@ -183,7 +183,7 @@ func (a *App) demo(ctx context.Context) error {
 		return err
 	}
 
-	closed, err := m.Close(ctx, session.CloseOptions{Reason: "demo finished"})
+	closed, err := m.Close(ctx, session.CloseOptions{Reason: "demo finished", Now: true})
 	sub.reportRecord(closed, "Session close")
 	if err != nil {
 		return demoFailed(err, schedErr)

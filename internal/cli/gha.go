@@ -65,6 +65,13 @@ var actionSpecs = []actionSpec{
 				if in("force") == "true" {
 					args = append(args, "--force")
 				}
+				switch n := in("now"); n {
+				case "", "false":
+				case "true":
+					args = append(args, "--now")
+				default:
+					return nil, fmt.Errorf("input now %q: use true or false", n)
+				}
 			case "reap":
 				if d := in("idle-after"); d != "" {
 					if !durationInput.MatchString(d) {

@@ -62,6 +62,8 @@ type App struct {
 	// reaperWorkflow and leaseWait: session's --reaper-workflow and --wait.
 	reaperWorkflow string
 	leaseWait      time.Duration
+	// sessionConfig is session's --config (jitsictl.yaml: the linger setting).
+	sessionConfig string
 }
 
 // usageError marks bad input, so Run exits with ExitUsage before touching anything.

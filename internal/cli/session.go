@@ -28,6 +28,7 @@ with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
 			return Usagef("session needs an action: open, close, extend, status or reap")
 		},
 	}
+	cmd.PersistentFlags().StringVar(&a.sessionConfig, "config", "jitsictl.yaml", "file with the session settings (linger); missing: the defaults")
 	cmd.AddCommand(newSessionOpen(a), newSessionClose(a), newSessionExtend(a), newSessionStatus(a), newSessionReap(a))
 	return cmd
 }
@@ -60,12 +61,13 @@ func newSessionOpen(a *App) *cobra.Command {
 }
 
 func newSessionClose(a *App) *cobra.Command {
-	var force bool
+	var force, now bool
 	var reason string
 	c := &cobra.Command{
 		Use:   "close",
-		Short: "Stop the task, remove the NLB and sweep leftovers",
+		Short: "Stop the task; remove the NLB when its paid hour ends (or --now) and sweep leftovers",
 		Example: `  jitsictl session close
+  jitsictl session close --now     # remove the NLB at once, no linger
   jitsictl session close --force   # take over from a run that is stuck`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -73,7 +75,7 @@ func newSessionClose(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rec, err := m.Close(cmd.Context(), session.CloseOptions{Reason: reason, Force: force})
+			rec, err := m.Close(cmd.Context(), session.CloseOptions{Reason: reason, Force: force, Now: now})
 			a.reportRecord(rec, "Session close")
 			if err == nil {
 				a.closeCost(cmd.Context(), rec)
@@ -82,6 +84,7 @@ func newSessionClose(a *App) *cobra.Command {
 		},
 	}
 	c.Flags().BoolVar(&force, "force", false, "take over a session another run is opening or closing")
+	c.Flags().BoolVar(&now, "now", false, "remove the NLB and its Elastic IPs at once instead of keeping them to the end of the paid hour for a reopen (also ends a linger)")
 	c.Flags().StringVar(&reason, "reason", "requested", "why the session is closed (recorded)")
 	a.waitFlag(c)
 	return c
@@ -144,6 +147,10 @@ func newSessionStatus(a *App) *cobra.Command {
 			if st.Ended != "" {
 				a.Reporter.Output("ended", st.Ended)
 			}
+			if st.LingeringUntil != "" {
+				a.Reporter.Output("lingering-until", st.LingeringUntil)
+				a.Reporter.Infof("closed; the load balancer lingers until %s: an open before then reuses it", st.LingeringUntil)
+			}
 			if st.Expired != "" {
 				a.Reporter.Warnf("the session %s", st.Expired)
 			}
@@ -203,6 +210,9 @@ func (a *App) reportRecord(rec session.Record, title string) {
 	}
 	if !rec.ExpiresAt.IsZero() && rec.State == session.StateOpen {
 		a.Reporter.Output("expires-at", rec.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if rec.State == session.StateLingering {
+		a.Reporter.Output("lingering-until", rec.LingerUntil.UTC().Format(time.RFC3339))
 	}
 	if title != "" && len(rec.Steps) > 0 {
 		a.Reporter.Summary(fmt.Sprintf("### %s: %s\n\n", title, rec.State) + session.Gantt(title, rec.Steps))

@@ -439,7 +439,7 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 
 	// Last: this removes the NLB.
 	t.Run("session close prices the session it closed", func(t *testing.T) {
-		r := l.jitsictl(t, nil, true, "session", "close", "--dir", l.st.Dir)
+		r := l.jitsictl(t, nil, true, "session", "close", "--now", "--dir", l.st.Dir)
 		if r.code != ExitOK {
 			t.Fatalf("session close: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 		}

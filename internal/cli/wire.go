@@ -108,6 +108,11 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	}
 	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
 	w := a.sessionWiring
+	if w.Linger == (session.LingerPolicy{}) {
+		if w.Linger, err = lingerPolicy(a.sessionConfig); err != nil {
+			return nil, err
+		}
+	}
 	w.Owner = a.owner()
 	w.Lock = session.S3StateLock{API: store.API, Bucket: be.Bucket, StateKey: be.Key, TF: r}
 	m := session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w)

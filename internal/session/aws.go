@@ -62,6 +62,8 @@ type Wiring struct {
 	Sweep  []sweep.Option
 	// Lock is Terraform's state lock (see S3StateLock); nil leaves it alone.
 	Lock StateLock
+	// Linger: whether close keeps the NLB to the end of its paid hour.
+	Linger LingerPolicy
 }
 
 // NewAWS wires a Manager to AWS (or an emulator) through cfg.
@@ -91,6 +93,7 @@ func NewAWS(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r rep
 		Owner:    w.Owner,
 		Poll:     w.Poll,
 		Lock:     w.Lock,
+		Linger:   w.Linger,
 	}
 	m.Guard, m.LoadBalancers = g, ELBLoadBalancers{API: elb}
 	return m

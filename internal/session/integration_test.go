@@ -78,6 +78,8 @@ func TestSessions(t *testing.T) {
 		{"s-reap", testReap},
 		{"s-guard", testGuardEndsSession},
 		{"s-lock", testStateLocks},
+		{"s-linger", testLingerReopen},
+		{"s-lingerx", testLingerCrashes},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.project, func(t *testing.T) {

@@ -16,10 +16,11 @@ import (
 // The AWS-side guard removes the NLB at the linger's end (re-armed by close
 // with an exact time); without a guard, the scheduled reaper does.
 
-// LingerPolicy says whether and how long close keeps the NLB.
+// LingerPolicy says whether and how long close keeps the NLB. The zero
+// value does not linger; the CLI enables it unless jitsictl.yaml says
+// `session: {linger: false}`.
 type LingerPolicy struct {
-	// Off removes the NLB at close (jitsictl.yaml `session: {linger: false}`).
-	Off bool
+	Enabled bool
 	// Before is how long before the end of the NLB's billed hour it is
 	// removed, so the deletion finishes inside the hour; 0 = DefaultLingerBefore.
 	Before time.Duration
@@ -52,11 +53,8 @@ func (p LingerPolicy) LingerEnd(created, now time.Time) (time.Time, bool) {
 	if created.IsZero() || now.Before(created) {
 		return time.Time{}, false
 	}
-	hours := wholeHours(now.Sub(created))
-	if hours == 0 {
-		hours = 1
-	}
-	end := created.Add(time.Duration(hours)*time.Hour - p.before())
+	hour := now.Sub(created).Truncate(time.Hour) + time.Hour // the end of the started hour
+	end := created.Add(hour - p.before())
 	return end, end.Sub(now) >= minLinger
 }
 
@@ -64,7 +62,7 @@ func (p LingerPolicy) LingerEnd(created, now time.Time) (time.Time, bool) {
 // a close of an open session that asked for no --now, and only with a
 // record that knows when its NLB's hour started.
 func (m *Manager) lingerFor(prev Record, o CloseOptions) (time.Time, bool) {
-	if m.Linger.Off || o.Now || prev.State != StateOpen || prev.NLBArn == "" {
+	if !m.Linger.Enabled || o.Now || prev.State != StateOpen || prev.NLBArn == "" {
 		return time.Time{}, false
 	}
 	return m.Linger.LingerEnd(prev.NLBCreatedAt, m.now())

@@ -196,7 +196,7 @@ func TestWorkflowsWithAct(t *testing.T) {
 	}
 
 	t.Run("session.yml close", func(t *testing.T) {
-		r := b.act.run(t, "workflow_dispatch", "session.yml", "--input", "action=close")
+		r := b.act.run(t, "workflow_dispatch", "session.yml", "--input", "action=close", "--input", "now=true")
 		requireSuccess(t, r)
 		if got := r.outputs("session")["state"]; got != "closed" {
 			t.Errorf("state output %q, want closed", got)
