@@ -216,6 +216,7 @@ func (a *App) reportRecord(rec session.Record, title string) {
 	}
 	if title != "" && len(rec.Steps) > 0 {
 		a.Reporter.Summary(fmt.Sprintf("### %s: %s\n\n", title, rec.State) + session.Gantt(title, rec.Steps))
+		a.reportPhases(rec)
 	}
 }
 

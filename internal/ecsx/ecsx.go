@@ -40,6 +40,8 @@ type Task struct {
 	StartedAt      time.Time
 	StoppedAt      time.Time
 	StoppedReason  string
+	// PullStartedAt/PullStoppedAt: the image pull, where ECS reports it (zero otherwise).
+	PullStartedAt, PullStoppedAt time.Time
 }
 
 // Live reports whether the task is, or is about to be, running.
@@ -106,6 +108,8 @@ func fromSDK(t types.Task) Task {
 		StartedAt:      aws.ToTime(t.StartedAt),
 		StoppedAt:      aws.ToTime(t.StoppedAt),
 		StoppedReason:  aws.ToString(t.StoppedReason),
+		PullStartedAt:  aws.ToTime(t.PullStartedAt),
+		PullStoppedAt:  aws.ToTime(t.PullStoppedAt),
 	}
 	if task.Health == "" {
 		// ECS always reports a task-level health (UNKNOWN at least); moto

@@ -44,7 +44,7 @@ func (s ECSService) WaitIP(ctx context.Context, limit time.Duration) (Task, erro
 // WaitRunning returns the task once it runs and passes its health checks.
 func (s ECSService) WaitRunning(ctx context.Context, limit time.Duration) (Task, error) {
 	t, err := ecsx.WaitRunning(ctx, s.API, s.Cluster, s.Name, limit, s.progress("the task to run", limit), s.opts()...)
-	return Task{ARN: t.ARN, IP: t.PrivateIP}, err
+	return Task{ARN: t.ARN, IP: t.PrivateIP, Pull: Span{From: t.PullStartedAt, To: t.PullStoppedAt}}, err
 }
 
 // WaitStopped returns when no task of the service is live.

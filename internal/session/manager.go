@@ -38,6 +38,8 @@ type Stack interface {
 type Task struct {
 	ARN string
 	IP  string
+	// Pull is the image pull, where ECS reports it (zero otherwise).
+	Pull Span
 }
 
 // Service is the ECS service behind the session.

@@ -202,7 +202,12 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 				return err
 			}
 			task = t
-			return j.update(ctx, func(r *Record) { r.TaskArn, r.TaskIP = t.ARN, t.IP })
+			return j.update(ctx, func(r *Record) {
+				r.TaskArn, r.TaskIP = t.ARN, t.IP
+				if t.Pull.Known() {
+					r.ImagePull = &t.Pull
+				}
+			})
 		})
 	})
 	if m.Finder != nil {

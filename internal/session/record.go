@@ -79,6 +79,8 @@ type Record struct {
 	// TaskStartedAt is when the task was asked for (Fargate bills from the
 	// image pull, which follows at once).
 	TaskStartedAt time.Time `json:"task_started_at,omitempty"`
+	// ImagePull is the task's image pull as ECS reported it (phase timings).
+	ImagePull *Span `json:"image_pull,omitempty"`
 	// LingerFrom and LingerUntil: when a lingering close kept the NLB and
 	// until when (see linger.go). Reopened marks an open that reuses them.
 	LingerFrom  time.Time `json:"linger_from,omitempty"`
