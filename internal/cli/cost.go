@@ -30,6 +30,7 @@ type costFlags struct {
 	nlbAddresses                   int64
 	taskPublicIP                   bool
 	actions                        actionsFlags
+	reopened                       int64
 	changed                        func(flag string) bool
 }
 
@@ -73,6 +74,7 @@ instead of the table; --actual adds month-to-date spend from Cost Explorer
 	fl.Int64Var(&f.nlbAddresses, "nlb-addresses", 2, "NLB Elastic IPs (one per subnet) with --estimate-only")
 	fl.BoolVar(&f.taskPublicIP, "task-public-ip", true, "the task has its own public IPv4")
 	addActionsFlags(fl, &f.actions)
+	fl.Int64Var(&f.reopened, "reopened", 2, "of the --meetings, how many are reopened within the NLB's paid hour (the linger's saving)")
 	return c
 }
 
@@ -82,6 +84,9 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	}
 	if f.arch != string(cost.X86) && f.arch != string(cost.ARM) {
 		return Usagef("cost: --arch %q: use X86_64 or ARM64", f.arch)
+	}
+	if f.reopened < 0 || f.reopened > f.actions.meetings {
+		return Usagef("cost: --reopened %d: give 0 to --meetings (%d)", f.reopened, f.actions.meetings)
 	}
 	for _, h := range f.hours {
 		if h < 0 || h > 744 {
@@ -175,10 +180,13 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	if err := rep.Markdown(&md); err != nil {
 		return err
 	}
+	lf := lingerReport(prices, s, f.actions.meetings, f.reopened)
+	lf.markdown(&md)
 	result := struct {
 		Report cost.Report
 		Actual *cost.Spend `json:",omitempty"`
-	}{Report: rep}
+		lingerFigures
+	}{Report: rep, lingerFigures: lf}
 	if f.actual {
 		if project == "" {
 			return Usagef("cost: --actual needs the project name from the stack; drop --estimate-only")

@@ -151,12 +151,13 @@ func (m *Manager) endSteps(ctx context.Context, j *journal, reason string, linge
 	}
 	return j.update(ctx, func(r *Record) {
 		now := m.now()
-		u := Usage{LingerAddresses: lingerAddressTime(*r, now)}
+		nlbGone, addressesGone := lingerEnded(*r, now)
+		u := Usage{LingerAddresses: lingerAddressTime(*r, addressesGone)}
 		if !r.TaskStartedAt.IsZero() {
 			u.Task = now.Sub(r.TaskStartedAt)
 		}
 		if !r.NLBCreatedAt.IsZero() {
-			u.NLB = now.Sub(r.NLBCreatedAt)
+			u.NLB = nlbGone.Sub(r.NLBCreatedAt)
 			u.NLBHours = wholeHours(u.NLB)
 		}
 		switch {

@@ -148,6 +148,24 @@ func lingerAddressTime(r Record, now time.Time) time.Duration {
 	return now.Sub(r.LingerFrom) * time.Duration(len(r.Addresses))
 }
 
+// lingerEnded is when a linger's NLB and addresses stopped billing, for a
+// close converging at now: the guard deletes the NLB at the linger's end and
+// releases the addresses ReleaseAfter later, even if the record follows
+// only at the next reap. Without a linger (or before its end): now.
+func lingerEnded(r Record, now time.Time) (nlb, addresses time.Time) {
+	nlb, addresses = now, now
+	if r.LingerFrom.IsZero() || r.LingerUntil.IsZero() {
+		return nlb, addresses
+	}
+	if r.LingerUntil.Before(nlb) {
+		nlb = r.LingerUntil
+	}
+	if end := r.LingerUntil.Add(guard.DefaultReleaseAfter); end.Before(addresses) {
+		addresses = end
+	}
+	return nlb, addresses
+}
+
 // hhmm is the linger's end as users read it in the record and status.
 func hhmm(t time.Time) string { return t.UTC().Format("15:04") + " UTC" }
 
@@ -162,4 +180,21 @@ func (m *Manager) armFor(ctx context.Context, nlbArn string, expires time.Time, 
 		nlbArn = out.NLBArn
 	}
 	return m.Guard.Arm(ctx, guard.Session{ExpiresAt: expires, NLBArn: nlbArn, AllocationIDs: out.EIPAllocationIDs, Exact: exact})
+}
+
+// MeanLinger is how long a close lingers on average when closes fall
+// anywhere in the NLB's hour with equal chance: what `cost` prices a linger at.
+func (p LingerPolicy) MeanLinger() time.Duration {
+	if !p.Enabled {
+		return 0
+	}
+	// A close u into the hour lingers (60m - Before - u) when that is at
+	// least minLinger: the mean of that over u in [0, 60m).
+	span := time.Hour - p.before() - minLinger // closes that linger at all
+	if span <= 0 {
+		return 0
+	}
+	// Their lingers run from (60m - Before) down to minLinger, linearly.
+	mean := (time.Hour - p.before() + minLinger) / 2
+	return time.Duration(float64(mean) * float64(span) / float64(time.Hour)).Round(time.Second)
 }

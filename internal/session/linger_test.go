@@ -279,3 +279,36 @@ func testLingerCrashes(t *testing.T, e *env) {
 		converged("reopen crashed after " + step)
 	}
 }
+
+// A linger the guard ended is booked to the guard's time, not to when the
+// record followed: a reap 40 minutes late must not bill a second NLB hour.
+func TestLingerEndedBooksTheGuardsTime(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 12, 2, 10, 7, 0, 0, time.UTC)
+	r := Record{NLBCreatedAt: created, LingerFrom: created.Add(30 * time.Minute), LingerUntil: created.Add(55 * time.Minute), Addresses: []string{"a", "b"}}
+	nlb, addrs := lingerEnded(r, created.Add(95*time.Minute))
+	if !nlb.Equal(r.LingerUntil) || !addrs.Equal(r.LingerUntil.Add(guard.DefaultReleaseAfter)) {
+		t.Fatalf("ended %s / %s, want the linger's end and %s after", nlb, addrs, guard.DefaultReleaseAfter)
+	}
+	if got := lingerAddressTime(r, addrs); got != 2*35*time.Minute {
+		t.Fatalf("linger address-time %s, want 2 x 35m", got)
+	}
+	if nlb, _ := lingerEnded(r, created.Add(40*time.Minute)); !nlb.Equal(created.Add(40 * time.Minute)) {
+		t.Fatalf("a close before the linger's end (--now, the reaper) books its own time, got %s", nlb)
+	}
+	if nlb, _ := lingerEnded(Record{NLBCreatedAt: created}, created.Add(3*time.Hour)); !nlb.Equal(created.Add(3 * time.Hour)) {
+		t.Fatal("a close without linger books until now")
+	}
+}
+
+// Closes spread evenly over the hour linger 25 min on average (to 5 minutes
+// before the hour's end, none in its last 7 minutes): what cost prices.
+func TestMeanLinger(t *testing.T) {
+	t.Parallel()
+	if got := (LingerPolicy{Enabled: true}).MeanLinger(); got != 25*time.Minute+11*time.Second {
+		t.Fatalf("mean linger %s, want 25m11s", got)
+	}
+	if got := (LingerPolicy{}).MeanLinger(); got != 0 {
+		t.Fatalf("disabled: %s", got)
+	}
+}
