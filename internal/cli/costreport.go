@@ -327,7 +327,10 @@ func (a *App) closedSessionCost(ctx context.Context, rec session.Record) (costFi
 	if err != nil {
 		return costFigures{}, err
 	}
-	return priceSessions(in), nil
+	f := priceSessions(in)
+	notes := closeLingerNotes(in.Prices, rec, in.Now)
+	f.Notes, f.summary.Notes = append(f.Notes, notes...), append(f.summary.Notes, notes...)
+	return f, nil
 }
 
 // readIdle measures what stays while no session is open. While one is, its
