@@ -121,10 +121,12 @@ func (e *env) assertLingerArmed(t *testing.T, rec Record) {
 func testLingerReopen(t *testing.T, e *env) {
 	ctx := context.Background()
 	m, applies, nlbApplies := e.lingerManager(t, "alice")
+	began := time.Now()
 	first, err := m.Open(ctx, OpenOptions{Hours: 1, OpenedBy: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	coldWall := time.Since(began)
 	e.assertWorking(t, first)
 	lbBefore, eipsBefore := e.sessionParts(t)
 
@@ -159,10 +161,14 @@ func testLingerReopen(t *testing.T, e *env) {
 
 	applies.Store(0)
 	nlbApplies.Store(0)
+	began = time.Now()
 	re, err := m.Open(ctx, OpenOptions{Hours: 1, OpenedBy: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Informative only (a loaded machine makes both slow): on moto the NLB
+	// is active at once, so the difference is Terraform's applies.
+	t.Logf("on the emulator: cold open %s, reopen within the linger %s\n%s", coldWall.Round(time.Second), time.Since(began).Round(time.Second), PhaseTable(re))
 	e.assertWorking(t, re)
 	if n := applies.Load(); n != 0 {
 		t.Fatalf("the reopen ran %d Terraform applies (%d of the NLB module), want none", n, nlbApplies.Load())
