@@ -102,7 +102,8 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 			fresh.Addresses, fresh.TaskIP = v.Addresses, v.TaskIP
 			fresh.NLBCreatedAt, fresh.TaskStartedAt = v.NLBCreatedAt, v.TaskStartedAt // billing began then
 		case v.State == StateLingering:
-			// Open converged a linger too short to reuse before claiming.
+			// A closed session whose NLB still lingers with time left (Open
+			// closed for good one too near its end before claiming): reuse it.
 			m.Reporter.Infof("reopening within the paid hour: reusing the lingering load balancer and its addresses %v", v.Addresses)
 			reopen(&fresh, v.Record, now)
 		case v.State == StateClosing:
