@@ -149,7 +149,7 @@ func newSessionStatus(a *App) *cobra.Command {
 			}
 			if st.LingeringUntil != "" {
 				a.Reporter.Output("lingering-until", st.LingeringUntil)
-				a.Reporter.Infof("closed; the load balancer lingers until %s: an open before then reuses it", st.LingeringUntil)
+				a.Reporter.Infof("closed, %s", st.Lingering)
 			}
 			if st.Expired != "" {
 				a.Reporter.Warnf("the session %s", st.Expired)

@@ -84,9 +84,10 @@ type Status struct {
 	// that it (or someone) already had, and that status closed the record.
 	GuardFiresAt string `json:"guard_fires_at,omitempty"`
 	Ended        string `json:"ended,omitempty"`
-	// LingeringUntil: a closed session's NLB stays until then (HH:MM UTC);
-	// an open before then reuses it.
+	// LingeringUntil: a closed session's NLB stays until then (RFC 3339);
+	// an open before then reuses it. Lingering says so for people.
 	LingeringUntil string `json:"lingering_until,omitempty"`
+	Lingering      string `json:"lingering,omitempty"`
 }
 
 // Status reads the record; it changes nothing, except that a session already
@@ -114,7 +115,8 @@ func (m *Manager) Status(ctx context.Context) (Status, error) {
 		}
 	}
 	if v.State == StateLingering {
-		s.LingeringUntil = hhmm(v.LingerUntil)
+		s.LingeringUntil = v.LingerUntil.UTC().Format(time.RFC3339)
+		s.Lingering = "lingering until " + hhmm(v.LingerUntil) + ": an open before then reuses the load balancer; `jitsictl session close --now` removes it now"
 	}
 	if (v.State == StateOpening || v.State == StateClosing) && !now.Before(v.LeaseUntil) {
 		s.Expired = fmt.Sprintf("%s by %s stopped without finishing: the next scheduled `jitsictl session reap` closes it (or close it now with `jitsictl session close`)", v.State, v.Owner)

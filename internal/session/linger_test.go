@@ -151,7 +151,7 @@ func testLingerReopen(t *testing.T, e *env) {
 	}
 	e.assertLingerArmed(t, closed)
 	st, err := m.Status(ctx)
-	if err != nil || st.State != StateLingering || st.LingeringUntil != hhmm(closed.LingerUntil) {
+	if err != nil || st.State != StateLingering || st.LingeringUntil != closed.LingerUntil.UTC().Format(time.RFC3339) || !strings.HasPrefix(st.Lingering, "lingering until "+hhmm(closed.LingerUntil)) {
 		t.Fatalf("status while lingering: %+v, %v", st, err)
 	}
 	// A close without --now while lingering changes nothing.
