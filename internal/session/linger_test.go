@@ -319,3 +319,23 @@ func TestMeanLinger(t *testing.T) {
 		t.Fatalf("disabled: %s", got)
 	}
 }
+
+// Without the guard the scheduled reaper ends a linger: the last reap
+// before the hour ends must do it, so it acts one period early; with the
+// guard (exact) the reaper only converges the record after the end.
+func TestReaperEndsALingerInTime(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 2, 10, 50, 0, 0, time.UTC)
+	rec := Record{State: StateLingering, LingerUntil: now.Add(10 * time.Minute)}
+	m := &Manager{Now: func() time.Time { return now }}
+	if _, over, err := m.lingerOver(context.Background(), rec, m.reapMargin()); err != nil || !over {
+		t.Fatalf("no guard, 10 minutes left, reaps every %s: over=%v (%v), want the linger ended now", DefaultReapEvery, over, err)
+	}
+	m.Guard = guard.Guard{}
+	if _, over, _ := m.lingerOver(context.Background(), rec, m.reapMargin()); over {
+		t.Fatal("with the guard, a reap before the linger's end must leave it to the guard")
+	}
+	if _, over, _ := m.lingerOver(context.Background(), Record{State: StateOpen}, 0); over {
+		t.Fatal("an open record is not a linger")
+	}
+}
