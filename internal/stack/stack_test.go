@@ -73,6 +73,10 @@ func TestStackLifecycle(t *testing.T) {
 		if got := advertised(t, c, idle.AdvertiseIPsParameterName); got != "none" {
 			t.Errorf("advertise-ips while idle = %q, want the placeholder none", got)
 		}
+		if idle.Access != "invite" || idle.JWTAppID != idle.Project || idle.XMPPDomain != "meet.jitsi" || !slices.Contains(idle.SecretParameterNames, idle.JWTSecretParameterName) {
+			t.Errorf("access outputs: access %q, jwt_app_id %q, xmpp_domain %q, jwt_secret_parameter_name %q (secrets %v): want invite, the project, meet.jitsi and one of the generated secrets",
+				idle.Access, idle.JWTAppID, idle.XMPPDomain, idle.JWTSecretParameterName, idle.SecretParameterNames)
+		}
 		if idle.ContainerPorts["jvb_udp"] != 10000 || idle.ContainerPorts["jvb_health"] != 8080 || idle.ContainerPorts["web_http"] != 8000 || idle.ContainerPorts["web_https"] != 8443 {
 			t.Errorf("container_ports = %v", idle.ContainerPorts)
 		}
