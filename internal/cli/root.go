@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 )
@@ -62,6 +63,8 @@ type App struct {
 	// reaperWorkflow and leaseWait: session's --reaper-workflow and --wait.
 	reaperWorkflow string
 	leaseWait      time.Duration
+	// stackOutputs are the stack's outputs as sessionManager read them.
+	stackOutputs outputs.Outputs
 }
 
 // usageError marks bad input, so Run exits with ExitUsage before touching anything.

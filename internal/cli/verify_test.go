@@ -80,7 +80,7 @@ func newLiveStack(t *testing.T) *liveStack {
 		if a, err := netip.ParseAddr(ip); err != nil || !a.IsLoopback() {
 			t.Fatalf("moto allocated Elastic IP %s outside 127.0.0.0/8; this test serves the session on those addresses", ip)
 		}
-		probetest.HTTPS(t, net.JoinHostPort(ip, "443"), cert, probetest.Page(200, probetest.JitsiIndex))
+		probetest.HTTPS(t, net.JoinHostPort(ip, "443"), cert, probetest.Site(probetest.JitsiConfigInvite))
 		probetest.Silent(t, net.JoinHostPort(ip, "10000"))
 	}
 
