@@ -95,7 +95,7 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	}
 	var idle cost.Idle
 	region := nonEmpty(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)[0]
-	project := ""
+	project, access := "", ""
 	var cfg aws.Config
 	if !f.estimateOnly && !f.actual {
 		if fb, ok := a.uninitialisedStack(f.changed("dir")); ok {
@@ -120,7 +120,7 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 		if err != nil {
 			return err
 		}
-		project = out.Project
+		project, access = out.Project, out.Access
 		if out.Region != "" {
 			region = out.Region
 		}
@@ -175,10 +175,12 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	if err := rep.Markdown(&md); err != nil {
 		return err
 	}
+	writeAccess(&txt, &md, access)
 	result := struct {
 		Report cost.Report
 		Actual *cost.Spend `json:",omitempty"`
-	}{Report: rep}
+		Access string      `json:",omitempty"`
+	}{Report: rep, Access: access}
 	if f.actual {
 		if project == "" {
 			return Usagef("cost: --actual needs the project name from the stack; drop --estimate-only")
