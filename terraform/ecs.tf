@@ -38,7 +38,8 @@ locals {
   # Token authentication: only holders of a link that jitsictl mints (a JWT signed with
   # JWT_APP_SECRET, issued for and to the app id) start meetings. invite: nobody joins
   # without a link. lobby: a guest domain lets people without a link in once a
-  # moderator with one has opened the room; they knock on its lobby. The secret reaches
+  # moderator with one has opened the room (and through its lobby when the moderator
+  # turns it on). The secret reaches
   # Prosody only, through `secrets`.
   auth_env = {
     ENABLE_AUTH            = "1"

@@ -80,7 +80,7 @@ variable "jitsi_image_tag" {
 }
 
 variable "access" {
-  description = "Who may join a meeting. invite (default): only people with a link from jitsictl (session open, session links). lobby: a moderator with a link opens the room; people without one ask to join in its lobby and a moderator admits them."
+  description = "Who may join a meeting. invite (default): only people with a link from jitsictl (session open, session links). lobby: a moderator with a link opens the room; people without one join (or knock, once a moderator turns its lobby on) only after a moderator is in."
   type        = string
   default     = "invite"
 

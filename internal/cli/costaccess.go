@@ -8,7 +8,7 @@ import (
 // accessWords says what a stack's access mode means for who can join.
 var accessWords = map[string]string{
 	"invite": "every participant needs a meeting link (jitsictl session open or session links)",
-	"lobby":  "a moderator with a link opens the room; others ask to join in its lobby",
+	"lobby":  "a moderator with a link opens the room; others join after, through its lobby when the moderator turns it on",
 }
 
 // writeAccess adds the stack's access mode to the cost report: who can use

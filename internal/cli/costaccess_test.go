@@ -7,7 +7,7 @@ import (
 )
 
 func TestCostSaysWhichAccessModeIsActive(t *testing.T) {
-	for mode, want := range map[string]string{"invite": "every participant needs a meeting link", "lobby": "ask to join in its lobby"} {
+	for mode, want := range map[string]string{"invite": "every participant needs a meeting link", "lobby": "through its lobby"} {
 		var txt, md bytes.Buffer
 		writeAccess(&txt, &md, mode)
 		if !strings.Contains(txt.String(), "Access: "+mode) || !strings.Contains(txt.String(), want) || !strings.Contains(md.String(), "**Access:** "+mode) {
