@@ -1,11 +1,15 @@
 package workflows
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -74,4 +78,27 @@ func rawLog(r actRun) string {
 		b.WriteString(l.Msg + "\n")
 	}
 	return b.String()
+}
+
+// requireSecretsHidden fails when a generated secret (the JWT app secret
+// among them) shows in a run's log, outputs or summaries, or in comment.
+func requireSecretsHidden(t *testing.T, b *bed, r actRun, comment string) {
+	t.Helper()
+	if len(b.out.SecretParameterNames) == 0 || b.out.JWTSecretParameterName == "" {
+		t.Fatalf("the stack names no secret parameters (jwt: %q)", b.out.JWTSecretParameterName)
+	}
+	params, err := ssm.NewFromConfig(b.cfg).GetParameters(context.Background(), &ssm.GetParametersInput{Names: b.out.SecretParameterNames, WithDecryption: aws.Bool(true)})
+	if err != nil || len(params.Parameters) != len(b.out.SecretParameterNames) {
+		t.Fatalf("read the secrets %v: %v", b.out.SecretParameterNames, err)
+	}
+	for _, p := range params.Parameters {
+		v := aws.ToString(p.Value)
+		if p.Type != ssmtypes.ParameterTypeSecureString || len(v) < 32 {
+			t.Errorf("%s: %s of %d characters, want a generated SecureString", aws.ToString(p.Name), p.Type, len(v))
+			continue
+		}
+		if strings.Contains(r.log, v) || strings.Contains(comment, v) {
+			t.Errorf("the value of %s is in the run's log or the comment", aws.ToString(p.Name))
+		}
+	}
 }

@@ -154,6 +154,7 @@ func TestWorkflowsWithAct(t *testing.T) {
 			"--input", "action=open", "--input", "hours=3", "--input", "rooms=standup,review")
 		requireSuccess(t, r)
 		requireNoLinks(t, r, "open in a public repository")
+		requireSecretsHidden(t, b, r, "")
 		if sum := r.summary("session"); !strings.Contains(sum, "jitsictl session links --rooms standup,review") {
 			t.Errorf("a public repository's summary does not say how to get the links:\n%s", sum)
 		}
@@ -224,6 +225,7 @@ func TestWorkflowsWithAct(t *testing.T) {
 		r.lines = withoutSummaries(r.lines)
 		r.log = ""
 		requireNoLinks(t, r, "extend in a private repository")
+		requireSecretsHidden(t, b, r, sum)
 		for _, l := range strings.Split(rawLog(r), "\n") {
 			if strings.Contains(l, tokenPrefix) {
 				t.Errorf("a token is in the step log: %.200s", l)
@@ -293,6 +295,7 @@ func TestWorkflowsWithAct(t *testing.T) {
 		if url := r.outputs("plan")["comment-url"]; url == "" {
 			t.Errorf("plan step set no comment-url output")
 		}
+		requireSecretsHidden(t, b, r, c.Body)
 	})
 
 	// The deployed stack differs from the committed configuration (a log retention
