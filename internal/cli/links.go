@@ -75,7 +75,11 @@ func (a *App) mintLinks(ctx context.Context, rec session.Record, rooms []string)
 		return nil, fmt.Errorf("read the JWT app secret %s (the session role may, the plan role may not): %w", out.JWTSecretParameterName, err)
 	}
 	s := token.Settings{AppID: out.JWTAppID, Secret: aws.ToString(p.Parameter.Value), Domain: out.XMPPDomain}
-	return token.SessionLinks(s, rec.URL, rooms, rec.OpenedAt, rec.ExpiresAt)
+	from := rec.OpenedAt
+	if from.IsZero() { // a record from before opened_at was kept
+		from = time.Now()
+	}
+	return token.SessionLinks(s, rec.URL, rooms, from, rec.ExpiresAt)
 }
 
 // publishLinks mints a session's links and shows them where that is safe. On
@@ -88,8 +92,7 @@ func (a *App) publishLinks(ctx context.Context, rec session.Record, rooms []stri
 	if len(rooms) == 0 {
 		rooms = []string{token.DefaultRoom}
 	}
-	inActions := a.Getenv("GITHUB_ACTIONS") == "true"
-	vis := github.RepoVisibility(a.Getenv("GITHUB_EVENT_PATH"))
+	inActions, vis := github.RunVisibility(a.Getenv)
 	if inActions && vis == github.Public {
 		a.Reporter.Summary(publicLinksSummary(rec, rooms))
 		a.Reporter.Infof("meeting links are not shown in a public repository; run `jitsictl session links` with AWS credentials to get them")

@@ -46,3 +46,12 @@ func RepoVisibility(eventPath string) Visibility {
 	}
 	return Public
 }
+
+// RunVisibility says whether this process runs in GitHub Actions and, if so,
+// who can read its logs and summaries (from the run's event payload).
+func RunVisibility(getenv func(string) string) (inActions bool, v Visibility) {
+	if getenv("GITHUB_ACTIONS") != "true" {
+		return false, Private
+	}
+	return true, RepoVisibility(getenv("GITHUB_EVENT_PATH"))
+}

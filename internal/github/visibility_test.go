@@ -37,3 +37,20 @@ func TestRepoVisibility(t *testing.T) {
 		t.Errorf("missing event file: %s, want public", got)
 	}
 }
+
+func TestRunVisibility(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(p, []byte(`{"repository":{"private":true}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if in, _ := RunVisibility(env(nil)); in {
+		t.Error("outside Actions: RunVisibility says inside")
+	}
+	if in, v := RunVisibility(env(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": p})); !in || v != Private {
+		t.Errorf("private event: %v %s", in, v)
+	}
+	if in, v := RunVisibility(env(map[string]string{"GITHUB_ACTIONS": "true"})); !in || v != Public {
+		t.Errorf("Actions without an event: %v %s, want public", in, v)
+	}
+}
