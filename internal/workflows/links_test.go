@@ -1,7 +1,9 @@
 package workflows
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,6 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/jitsictl/jitsictl/internal/cli"
+	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/testbed"
+	"github.com/jitsictl/jitsictl/internal/token"
 )
 
 // tokenPrefix starts every JWT jitsictl mints: base64url of `{"alg":`.
@@ -100,5 +107,50 @@ func requireSecretsHidden(t *testing.T, b *bed, r actRun, comment string) {
 		if strings.Contains(r.log, v) || strings.Contains(comment, v) {
 			t.Errorf("the value of %s is in the run's log or the comment", aws.ToString(p.Name))
 		}
+	}
+}
+
+// requireTerminalLinks runs `jitsictl session links` as a person would from a
+// laptop and checks the links against the stack's secret: one moderator and
+// one guest link per room, each accepted by Prosody's rules for its room and
+// expiring with the session.
+func (b *bed) requireTerminalLinks(t *testing.T, env map[string]string, rec session.Record) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := cli.Run(testbed.Context(t), []string{"session", "links", "--dir", b.st.Dir, "--rooms", "solo,duo", "--output", "json"},
+		cli.Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Stderr: &stderr}); code != 0 {
+		t.Fatalf("jitsictl session links: exit %d\n%s", code, stderr.String())
+	}
+	var doc struct{ Links []token.SessionLink }
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("session links --output json: %v\n%s", err, stdout.String())
+	}
+	p, err := ssm.NewFromConfig(b.cfg).GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String(b.out.JWTSecretParameterName), WithDecryption: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := token.Settings{AppID: b.out.JWTAppID, Secret: aws.ToString(p.Parameter.Value), Domain: b.out.XMPPDomain}
+	var got []string
+	for _, l := range doc.Links {
+		got = append(got, l.Role+":"+l.Room)
+		u, err := url.Parse(l.URL)
+		if err != nil || !strings.HasPrefix(l.URL, rec.URL) {
+			t.Errorf("link %s is not under the meeting URL %s", u.Path, rec.URL)
+			continue
+		}
+		c, err := token.Verify(s, u.Query().Get("jwt"), l.Room, time.Now())
+		if err != nil {
+			t.Errorf("%s link for %s: %v", l.Role, l.Room, err)
+			continue
+		}
+		if !c.ExpiresAt.Time.Equal(rec.ExpiresAt.Truncate(time.Second)) {
+			t.Errorf("%s link for %s expires %s, want the session's %s", l.Role, l.Room, c.ExpiresAt.Time, rec.ExpiresAt)
+		}
+		if _, err := token.Verify(s, u.Query().Get("jwt"), "elsewhere", time.Now()); (err == nil) != (l.Role == token.RoleModerator) {
+			t.Errorf("%s link for %s in another room: %v (only the moderator's is good everywhere)", l.Role, l.Room, err)
+		}
+	}
+	if want := "moderator:solo guest:solo guest:duo"; strings.Join(got, " ") != want {
+		t.Errorf("links %v, want %s", got, want)
 	}
 }

@@ -349,6 +349,7 @@ func (b *bed) openExpired(t *testing.T) {
 	if v.State != session.StateOpen {
 		t.Fatalf("record state %q after open", v.State)
 	}
+	b.requireTerminalLinks(t, env, v.Record)
 	v.ExpiresAt = time.Now().Add(-time.Minute).UTC()
 	if _, err := b.store.Save(context.Background(), v.Record, v.ETag); err != nil {
 		t.Fatalf("move the expiry into the past: %v", err)
