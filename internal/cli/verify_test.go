@@ -222,7 +222,7 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 				t.Errorf("output %s = %q, want a positive plain decimal", k, r.outputs[k])
 			}
 		}
-		for _, want := range []string{"| Check | Target | Status |", "advertised-address", "### Session cost", "```mermaid\nxychart-beta", "Month to date against the whole previous month"} {
+		for _, want := range []string{"| Check | Target | Status |", "advertised-address", "invite via", "### Session cost", "```mermaid\nxychart-beta", "Month to date against the whole previous month"} {
 			if !strings.Contains(r.summary, want) {
 				t.Errorf("step summary lacks %q:\n%s", want, r.summary)
 			}
