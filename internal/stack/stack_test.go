@@ -227,7 +227,8 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 		}
 	}
 
-	domain := showPlan(t, s, tf.Vars{"nlb_enabled": false, "domain_name": "meet.example.org"})
+	// One plan for two settings: a domain, and access through the lobby.
+	domain := showPlan(t, s, tf.Vars{"nlb_enabled": false, "domain_name": "meet.example.org", "access": "lobby"})
 	if u := domain.OutputChanges["meeting_url"]; u == nil || u.After != "https://meet.example.org/" {
 		t.Errorf("meeting_url planned as %+v, want https://meet.example.org/", u)
 	}
@@ -237,6 +238,12 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 	td := planned(t, domain, "aws_ecs_task_definition.jitsi")
 	if defs, _ := td["container_definitions"].(string); !strings.Contains(defs, `"PUBLIC_URL","value":"https://meet.example.org"`) || strings.Contains(defs, "BOSH_RELATIVE") {
 		t.Errorf("with a domain, PUBLIC_URL should be set and BOSH_RELATIVE gone: %s", defs)
+	}
+	if defs, _ := td["container_definitions"].(string); strings.Count(defs, `"ENABLE_GUESTS","value":"1"`) != 3 || !strings.Contains(defs, `"AUTH_TYPE","value":"jwt"`) {
+		t.Errorf("access lobby: prosody, jicofo and web should get ENABLE_GUESTS=1 with token authentication kept: %s", defs)
+	}
+	if a := domain.OutputChanges["access"]; a == nil || a.After != "lobby" {
+		t.Errorf("access output planned as %+v, want lobby", a)
 	}
 }
 
