@@ -35,15 +35,34 @@ locals {
   # name needs host-relative BOSH instead (and no websocket, which has no relative form).
   web_host_env = var.domain_name != "" ? {} : { BOSH_RELATIVE = "true", ENABLE_XMPP_WEBSOCKET = "0" }
 
+  # Token authentication: only holders of a link that jitsictl mints (a JWT signed with
+  # JWT_APP_SECRET, issued for and to the app id) start meetings. invite: nobody joins
+  # without a link. lobby: a guest domain lets people without a link in once a
+  # moderator with one has opened the room (and through its lobby when the moderator
+  # turns it on). The secret reaches
+  # Prosody only, through `secrets`.
+  auth_env = {
+    ENABLE_AUTH            = "1"
+    AUTH_TYPE              = "jwt"
+    ENABLE_AUTH_DOMAIN     = "1"
+    JWT_APP_ID             = local.jwt_app_id
+    JWT_ACCEPTED_ISSUERS   = local.jwt_app_id
+    JWT_ACCEPTED_AUDIENCES = local.jwt_app_id
+    JWT_ALLOW_EMPTY        = "0"
+    ENABLE_GUESTS          = var.access == "lobby" ? "1" : "0"
+    ENABLE_LOBBY           = "1"
+  }
+  jwt_app_id = var.project
+
   image = { for c in ["web", "prosody", "jicofo", "jvb"] : c => "ghcr.io/jitsi/${c}:${var.jitsi_image_tag}" }
 
   secret_arn = { for k, p in aws_ssm_parameter.secret : k => p.arn }
 
   # ECS renders env maps as sorted name/value lists; sorting here keeps plans quiet.
   to_env = { for name, m in {
-    web     = merge(local.xmpp_env, local.public_url_env, local.web_host_env, { XMPP_BOSH_URL_BASE = "http://${local.loopback}:${local.ports.prosody_http}" })
-    prosody = merge(local.xmpp_env, local.public_url_env)
-    jicofo  = merge(local.xmpp_env)
+    web     = merge(local.xmpp_env, local.auth_env, local.public_url_env, local.web_host_env, { XMPP_BOSH_URL_BASE = "http://${local.loopback}:${local.ports.prosody_http}" })
+    prosody = merge(local.xmpp_env, local.auth_env, local.public_url_env)
+    jicofo  = merge(local.xmpp_env, local.auth_env)
     jvb = merge(local.xmpp_env, local.public_url_env, {
       JVB_PORT = tostring(local.ports.jvb_udp)
       # Addresses are fixed (the NLB's Elastic IPs): STUN would only find the task's own IP.

@@ -44,6 +44,23 @@ output "secret_parameter_names" {
   value = [for k in local.secret_names : aws_ssm_parameter.secret[k].name]
 }
 
+output "access" {
+  value = var.access
+}
+
+output "jwt_app_id" {
+  value = local.jwt_app_id
+}
+
+# The SecureString jitsictl reads (through the session role) to mint meeting links.
+output "jwt_secret_parameter_name" {
+  value = aws_ssm_parameter.secret["JWT_APP_SECRET"].name
+}
+
+output "xmpp_domain" {
+  value = local.xmpp_env.XMPP_DOMAIN
+}
+
 output "advertise_ips_parameter_name" {
   value = aws_ssm_parameter.advertise_ips.name
 }

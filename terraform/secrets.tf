@@ -2,9 +2,10 @@ locals {
   ssm_prefix     = "/${var.project}/"
   secrets_prefix = "${local.ssm_prefix}secrets/"
 
-  # Passwords the current docker-jitsi-meet images read. JICOFO_COMPONENT_SECRET is
-  # obsolete since 2021 and deliberately absent.
-  secret_names = ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD"]
+  # Passwords the current docker-jitsi-meet images read, and the key Prosody checks
+  # meeting links (JWTs) with. JICOFO_COMPONENT_SECRET is obsolete since 2021 and
+  # deliberately absent.
+  secret_names = ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET"]
 }
 
 # Ephemeral: generated during each plan/apply, never written to state or plan files.
@@ -19,7 +20,7 @@ resource "aws_ssm_parameter" "secret" {
   for_each = toset(local.secret_names)
 
   name        = "${local.secrets_prefix}${each.key}"
-  description = "Generated XMPP password for ${each.key} (write-only; rotate with secrets_version)"
+  description = "Generated ${each.key} (write-only; rotate with secrets_version)"
   type        = "SecureString"
 
   # Write-only: Terraform sends the value only when value_wo_version changes and keeps no

@@ -79,6 +79,17 @@ variable "jitsi_image_tag" {
   }
 }
 
+variable "access" {
+  description = "Who may join a meeting. invite (default): only people with a link from jitsictl (session open, session links). lobby: a moderator with a link opens the room; people without one join (or knock, once a moderator turns its lobby on) only after a moderator is in."
+  type        = string
+  default     = "invite"
+
+  validation {
+    condition     = contains(["invite", "lobby"], var.access)
+    error_message = "access must be invite or lobby."
+  }
+}
+
 variable "task_cpu" {
   description = "Fargate task CPU units."
   type        = number
@@ -109,7 +120,7 @@ variable "log_retention_days" {
 }
 
 variable "secrets_version" {
-  description = "Bump to rotate the generated XMPP passwords (write-only values are only sent when this changes)."
+  description = "Bump to rotate the generated XMPP passwords and the JWT app secret (write-only values are only sent when this changes; rotating the JWT secret voids every link minted before)."
   type        = number
   default     = 1
 }

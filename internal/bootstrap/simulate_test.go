@@ -233,6 +233,7 @@ var (
 	clusterARN    = arnPrefix("ecs") + "cluster/" + testProject
 	sessionParam  = arnPrefix("ssm") + "parameter/" + testProject + "/session/advertise-ips"
 	secretParam   = arnPrefix("ssm") + "parameter/" + testProject + "/secrets/JVB_AUTH_PASSWORD"
+	jwtSecret     = arnPrefix("ssm") + "parameter/" + testProject + "/secrets/JWT_APP_SECRET"
 	stateObject   = "arn:aws:s3:::" + testBucket + "/" + testKey
 	lockObject    = stateObject + ".tflock"
 	recordObject  = "arn:aws:s3:::" + testBucket + "/" + testProject + "/jitsictl-session.json"
@@ -295,6 +296,9 @@ var flowPermissions = map[string][]perm{
 		// Never: secrets, writes, anything else in the bucket.
 		{action: "ssm:GetParameter", resource: secretParam, allow: false},
 		{action: "ssm:GetParameters", resource: secretParam, allow: false},
+		// The JWT app secret signs meeting links: a pull request's plan must not mint them.
+		{action: "ssm:GetParameter", resource: jwtSecret, allow: false},
+		{action: "ssm:GetParameters", resource: jwtSecret, allow: false},
 		{action: "kms:Decrypt", resource: ssmKey, context: viaSSM, allow: false},
 		{action: "s3:PutObject", resource: stateObject, allow: false},
 		{action: "s3:DeleteObject", resource: stateObject, allow: false},
@@ -322,6 +326,10 @@ var flowPermissions = map[string][]perm{
 		// Full apply refreshes the SecureStrings, and the provider reads them with
 		// WithDecryption=true: the session role can read them (see README).
 		{action: "ssm:GetParameter", resource: secretParam, allow: true},
+		// session open, extend and links read the JWT app secret to mint links, and may
+		// not replace it.
+		{action: "ssm:GetParameter", resource: jwtSecret, allow: true},
+		{action: "ssm:PutParameter", resource: jwtSecret, allow: false},
 		// State, lock and record.
 		{action: "s3:GetObject", resource: stateObject, allow: true},
 		{action: "s3:PutObject", resource: stateObject, allow: true},
@@ -501,7 +509,7 @@ func testPermissionSimulation(t *testing.T, roles map[string]Role) {
 	}
 	// The plan role's secret denial must be explicit: the aws/ssm key policy would
 	// otherwise let it decrypt through SSM (see policy_read.tf).
-	for _, p := range []perm{{action: "ssm:GetParameter", resource: secretParam}, {action: "kms:Decrypt", resource: ssmKey, context: viaSSM}} {
+	for _, p := range []perm{{action: "ssm:GetParameter", resource: secretParam}, {action: "ssm:GetParameter", resource: jwtSecret}, {action: "kms:Decrypt", resource: ssmKey, context: viaSSM}} {
 		if r := got[permCaseID("plan", p)].Result; r != "ExplicitlyDenied" {
 			t.Errorf("plan %s on %s: %s, want ExplicitlyDenied", p.action, p.resource, r)
 		}

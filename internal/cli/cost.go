@@ -100,7 +100,7 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	}
 	var idle cost.Idle
 	region := nonEmpty(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)[0]
-	project := ""
+	project, access := "", ""
 	var cfg aws.Config
 	if !f.estimateOnly && !f.actual {
 		if fb, ok := a.uninitialisedStack(f.changed("dir")); ok {
@@ -125,7 +125,7 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 		if err != nil {
 			return err
 		}
-		project = out.Project
+		project, access = out.Project, out.Access
 		if out.Region != "" {
 			region = out.Region
 		}
@@ -182,11 +182,13 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	}
 	lf := lingerReport(prices, s, f.actions.meetings, f.reopened)
 	lf.markdown(&md)
+	writeAccess(&txt, &md, access)
 	result := struct {
 		Report cost.Report
 		Actual *cost.Spend `json:",omitempty"`
+		Access string      `json:",omitempty"`
 		lingerFigures
-	}{Report: rep, lingerFigures: lf}
+	}{Report: rep, Access: access, lingerFigures: lf}
 	if f.actual {
 		if project == "" {
 			return Usagef("cost: --actual needs the project name from the stack; drop --estimate-only")

@@ -267,6 +267,7 @@ var unprovable = []struct{ check, words string }{
 	{"tcp", "TCP 443 through the NLB to the task"},
 	{"https", "HTTPS to the meeting URL"},
 	{"udp-stun", "UDP 10000 media to JVB (a STUN answer)"},
+	{"access", "the served web config asks for a meeting link (token authentication)"},
 }
 
 func demoVerify(ctx context.Context, sub *App, cfg aws.Config, v *demoVerdict) error {

@@ -47,10 +47,11 @@ var globalInputs = [][2]string{{"working-directory", "--dir"}, {"backend-config"
 var actionSpecs = []actionSpec{
 	{
 		name:  "session",
-		short: "actions/session: open, close, extend, status or reap",
+		short: "actions/session: open, close, extend, status, reap or links",
 		args: func(in func(string) string) ([]string, error) {
 			action := in("action")
 			args := []string{"session", action}
+			var err error
 			switch action {
 			case "open", "extend":
 				h := in("hours")
@@ -61,6 +62,11 @@ var actionSpecs = []actionSpec{
 					return nil, fmt.Errorf("input hours %q is not a whole number of hours", h)
 				}
 				args = append(args, "--hours", h)
+				if action == "open" {
+					args, err = appendRooms(args, in("rooms"))
+				}
+			case "links":
+				args, err = appendRooms(args, in("rooms"))
 			case "close":
 				if in("force") == "true" {
 					args = append(args, "--force")
@@ -81,10 +87,13 @@ var actionSpecs = []actionSpec{
 				}
 			case "status":
 			default:
-				return nil, fmt.Errorf("input action %q: use open, close, extend, status or reap", action)
+				return nil, fmt.Errorf("input action %q: use open, close, extend, status, reap or links", action)
+			}
+			if err != nil {
+				return nil, err
 			}
 			// A user's run waits for one that holds the session; the reaper never does.
-			if w := in("wait"); w != "" && action != "reap" && action != "status" {
+			if w := in("wait"); w != "" && action != "reap" && action != "status" && action != "links" {
 				if !durationInput.MatchString(w) {
 					return nil, fmt.Errorf("input wait %q is not a duration like 15m", w)
 				}

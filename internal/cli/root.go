@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 )
@@ -64,6 +65,8 @@ type App struct {
 	leaseWait      time.Duration
 	// sessionConfig is session's --config (jitsictl.yaml: the linger setting).
 	sessionConfig string
+	// stackOutputs are the stack's outputs as sessionManager read them.
+	stackOutputs outputs.Outputs
 }
 
 // usageError marks bad input, so Run exits with ExitUsage before touching anything.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/token"
 )
 
 func init() { register(newSessionCmd) }
@@ -29,12 +30,13 @@ with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
 		},
 	}
 	cmd.PersistentFlags().StringVar(&a.sessionConfig, "config", "jitsictl.yaml", "file with the session settings (linger); missing: the defaults")
-	cmd.AddCommand(newSessionOpen(a), newSessionClose(a), newSessionExtend(a), newSessionStatus(a), newSessionReap(a))
+	cmd.AddCommand(newSessionOpen(a), newSessionClose(a), newSessionExtend(a), newSessionStatus(a), newSessionReap(a), newSessionLinks(a))
 	return cmd
 }
 
 func newSessionOpen(a *App) *cobra.Command {
 	var hours int
+	var rooms string
 	c := &cobra.Command{
 		Use:   "open",
 		Short: "Create the NLB and start the task; print the meeting URL",
@@ -45,16 +47,24 @@ func newSessionOpen(a *App) *cobra.Command {
 			if err := session.ValidateHours(hours); err != nil {
 				return usageError{err}
 			}
+			parsed, err := token.ParseRooms(rooms)
+			if err != nil {
+				return usageError{err}
+			}
 			m, err := a.sessionManager(cmd.Context())
 			if err != nil {
 				return err
 			}
-			rec, err := m.Open(cmd.Context(), session.OpenOptions{Hours: hours, OpenedBy: a.actor(), RunURL: a.runURL()})
+			rec, err := m.Open(cmd.Context(), session.OpenOptions{Hours: hours, OpenedBy: a.actor(), RunURL: a.runURL(), Rooms: parsed})
 			a.reportRecord(rec, "Session open")
-			return err
+			if err != nil {
+				return err
+			}
+			return a.sessionLinksAfter(cmd.Context(), rec, parsed)
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 2, fmt.Sprintf("how long the session stays open (%d-%d)", session.MinHours, session.MaxHours))
+	roomsFlag(c, &rooms)
 	a.waitFlag(c)
 	a.reaperFlag(c)
 	return c
@@ -110,7 +120,7 @@ func newSessionExtend(a *App) *cobra.Command {
 				return err
 			}
 			a.reportRecord(rec, "")
-			return nil
+			return a.sessionLinksAfter(cmd.Context(), rec, rec.Rooms)
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 1, fmt.Sprintf("hours to add (%d-%d)", session.MinHours, session.MaxHours))

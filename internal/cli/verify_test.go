@@ -80,7 +80,7 @@ func newLiveStack(t *testing.T) *liveStack {
 		if a, err := netip.ParseAddr(ip); err != nil || !a.IsLoopback() {
 			t.Fatalf("moto allocated Elastic IP %s outside 127.0.0.0/8; this test serves the session on those addresses", ip)
 		}
-		probetest.HTTPS(t, net.JoinHostPort(ip, "443"), cert, probetest.Page(200, probetest.JitsiIndex))
+		probetest.HTTPS(t, net.JoinHostPort(ip, "443"), cert, probetest.Site(probetest.JitsiConfigInvite))
 		probetest.Silent(t, net.JoinHostPort(ip, "10000"))
 	}
 
@@ -222,7 +222,7 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 				t.Errorf("output %s = %q, want a positive plain decimal", k, r.outputs[k])
 			}
 		}
-		for _, want := range []string{"| Check | Target | Status |", "advertised-address", "### Session cost", "```mermaid\nxychart-beta", "Month to date against the whole previous month"} {
+		for _, want := range []string{"| Check | Target | Status |", "advertised-address", "invite via", "### Session cost", "```mermaid\nxychart-beta", "Month to date against the whole previous month"} {
 			if !strings.Contains(r.summary, want) {
 				t.Errorf("step summary lacks %q:\n%s", want, r.summary)
 			}

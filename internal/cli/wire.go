@@ -103,6 +103,7 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.stackOutputs = out
 	if out.ClusterName == "" || out.ServiceName == "" {
 		return nil, errors.New("the stack outputs name no ECS cluster/service: apply the stack first (jitsictl deploy apply)")
 	}

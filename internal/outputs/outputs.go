@@ -35,6 +35,11 @@ type Outputs struct {
 	DomainName                string            `json:"domain_name"`
 	MeetingURL                string            `json:"meeting_url"`
 	ContainerPorts            map[string]int    `json:"container_ports"`
+	// Meeting access (terraform variable access) and what links are minted with.
+	Access                 string `json:"access"`
+	JWTAppID               string `json:"jwt_app_id"`
+	JWTSecretParameterName string `json:"jwt_secret_parameter_name"`
+	XMPPDomain             string `json:"xmpp_domain"`
 	// The AWS-side session guard (terraform/modules/session-guard).
 	SessionGuardGroup   string `json:"session_guard_group"`
 	SessionGuardRoleARN string `json:"session_guard_role_arn"`

@@ -15,6 +15,8 @@ type OpenOptions struct {
 	Hours    int
 	OpenedBy string
 	RunURL   string
+	// Rooms are recorded for the links (see Record.Rooms); validated by the caller.
+	Rooms []string
 }
 
 // ErrBusy means another live run holds the record.
@@ -70,7 +72,7 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 			return nil, nil, err
 		}
 		now := m.now()
-		fresh := Record{State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours, Ledger: v.Ledger, LastUsage: v.LastUsage}
+		fresh := Record{State: StateOpening, OpenedBy: o.OpenedBy, RunURL: o.RunURL, Hours: o.Hours, Rooms: o.Rooms, Ledger: v.Ledger, LastUsage: v.LastUsage}
 		takeLease(&fresh, v.Record, m.Owner, now, now.Add(m.Limits.Lease))
 		switch {
 		case v.State == StateOpen && now.Before(v.ExpiresAt):

@@ -91,6 +91,9 @@ type Record struct {
 	// with the cost model, including the previous month's estimate.
 	LastUsage *Usage            `json:"last_usage,omitempty"`
 	Ledger    map[string]Ledger `json:"ledger,omitempty"`
+
+	// Rooms are the meeting rooms the session's links name (extend re-mints them).
+	Rooms []string `json:"rooms,omitempty"`
 }
 
 // Usage is how long one session's billed parts existed.

@@ -82,11 +82,12 @@ func checkTaskDefinition(t *testing.T, c clients, family, advertiseParam string,
 	for _, n := range secretNames {
 		secretARN[n[strings.LastIndex(n, "/")+1:]] = arn(n)
 	}
-	if len(secretARN) != 2 || secretARN["JICOFO_AUTH_PASSWORD"] == "" || secretARN["JVB_AUTH_PASSWORD"] == "" {
-		t.Fatalf("secret_parameter_names = %v, want the JICOFO and JVB auth passwords", secretNames)
+	if len(secretARN) != 3 || secretARN["JICOFO_AUTH_PASSWORD"] == "" || secretARN["JVB_AUTH_PASSWORD"] == "" || secretARN["JWT_APP_SECRET"] == "" {
+		t.Fatalf("secret_parameter_names = %v, want the JICOFO and JVB auth passwords and the JWT app secret", secretNames)
 	}
 	want := map[string]map[string]string{
-		"prosody": {"JICOFO_AUTH_PASSWORD": secretARN["JICOFO_AUTH_PASSWORD"], "JVB_AUTH_PASSWORD": secretARN["JVB_AUTH_PASSWORD"]},
+		// Only Prosody checks tokens, so only Prosody gets the JWT secret.
+		"prosody": {"JICOFO_AUTH_PASSWORD": secretARN["JICOFO_AUTH_PASSWORD"], "JVB_AUTH_PASSWORD": secretARN["JVB_AUTH_PASSWORD"], "JWT_APP_SECRET": secretARN["JWT_APP_SECRET"]},
 		"jicofo":  {"JICOFO_AUTH_PASSWORD": secretARN["JICOFO_AUTH_PASSWORD"]},
 		"jvb":     {"JVB_AUTH_PASSWORD": secretARN["JVB_AUTH_PASSWORD"], "JVB_ADVERTISE_IPS": arn(advertiseParam)},
 		"web":     {},
@@ -120,7 +121,7 @@ func checkTaskDefinition(t *testing.T, c clients, family, advertiseParam string,
 			env[aws.ToString(kv.Name)] = aws.ToString(kv.Value)
 		}
 		for k := range env {
-			if strings.Contains(k, "PASSWORD") || k == "JICOFO_COMPONENT_SECRET" || strings.HasPrefix(k, "JVB_TCP") || k == "DOCKER_HOST_ADDRESS" {
+			if strings.Contains(k, "PASSWORD") || strings.Contains(k, "SECRET") || strings.HasPrefix(k, "JVB_TCP") || k == "DOCKER_HOST_ADDRESS" {
 				t.Errorf("container %s has plain environment variable %s", name, k)
 			}
 		}
@@ -130,6 +131,7 @@ func checkTaskDefinition(t *testing.T, c clients, family, advertiseParam string,
 		if name == "web" && (env["BOSH_RELATIVE"] != "true" || env["PUBLIC_URL"] != "") {
 			t.Errorf("web without a domain: BOSH_RELATIVE = %q, PUBLIC_URL = %q: config.js would point clients at localhost", env["BOSH_RELATIVE"], env["PUBLIC_URL"])
 		}
+		checkAuthEnv(t, name, env, family)
 		if name == "jvb" && (env["JVB_DISABLE_STUN"] != "1" || env["DISABLE_AWS_HARVESTER"] != "true") {
 			t.Errorf("jvb JVB_DISABLE_STUN = %q, DISABLE_AWS_HARVESTER = %q: with fixed addresses neither STUN nor the AWS harvester may add the task's own IP", env["JVB_DISABLE_STUN"], env["DISABLE_AWS_HARVESTER"])
 		}
@@ -444,4 +446,24 @@ func stateAttr(t *testing.T, s *testbed.Stack, addr, attr string) any {
 	}
 	t.Fatalf("state has no single instance of %s", addr)
 	return nil
+}
+
+// checkAuthEnv: Prosody, Jicofo and the web config run token authentication
+// for the default access mode (invite: no guest domain, no empty tokens);
+// JVB takes no part in it.
+func checkAuthEnv(t *testing.T, container string, env map[string]string, appID string) {
+	t.Helper()
+	want := map[string]string{
+		"ENABLE_AUTH": "1", "AUTH_TYPE": "jwt", "JWT_APP_ID": appID, "JWT_ACCEPTED_ISSUERS": appID,
+		"JWT_ACCEPTED_AUDIENCES": appID, "JWT_ALLOW_EMPTY": "0", "ENABLE_GUESTS": "0",
+	}
+	for k, v := range want {
+		got, ok := env[k]
+		switch {
+		case container == "jvb" && ok:
+			t.Errorf("jvb has auth setting %s=%s; only prosody, jicofo and web need them", k, got)
+		case container != "jvb" && got != v:
+			t.Errorf("container %s %s = %q, want %q", container, k, got, v)
+		}
+	}
 }

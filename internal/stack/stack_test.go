@@ -73,6 +73,10 @@ func TestStackLifecycle(t *testing.T) {
 		if got := advertised(t, c, idle.AdvertiseIPsParameterName); got != "none" {
 			t.Errorf("advertise-ips while idle = %q, want the placeholder none", got)
 		}
+		if idle.Access != "invite" || idle.JWTAppID != idle.Project || idle.XMPPDomain != "meet.jitsi" || !slices.Contains(idle.SecretParameterNames, idle.JWTSecretParameterName) {
+			t.Errorf("access outputs: access %q, jwt_app_id %q, xmpp_domain %q, jwt_secret_parameter_name %q (secrets %v): want invite, the project, meet.jitsi and one of the generated secrets",
+				idle.Access, idle.JWTAppID, idle.XMPPDomain, idle.JWTSecretParameterName, idle.SecretParameterNames)
+		}
 		if idle.ContainerPorts["jvb_udp"] != 10000 || idle.ContainerPorts["jvb_health"] != 8080 || idle.ContainerPorts["web_http"] != 8000 || idle.ContainerPorts["web_https"] != 8443 {
 			t.Errorf("container_ports = %v", idle.ContainerPorts)
 		}
@@ -223,7 +227,8 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 		}
 	}
 
-	domain := showPlan(t, s, tf.Vars{"nlb_enabled": false, "domain_name": "meet.example.org"})
+	// One plan for two settings: a domain, and access through the lobby.
+	domain := showPlan(t, s, tf.Vars{"nlb_enabled": false, "domain_name": "meet.example.org", "access": "lobby"})
 	if u := domain.OutputChanges["meeting_url"]; u == nil || u.After != "https://meet.example.org/" {
 		t.Errorf("meeting_url planned as %+v, want https://meet.example.org/", u)
 	}
@@ -233,6 +238,12 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 	td := planned(t, domain, "aws_ecs_task_definition.jitsi")
 	if defs, _ := td["container_definitions"].(string); !strings.Contains(defs, `"PUBLIC_URL","value":"https://meet.example.org"`) || strings.Contains(defs, "BOSH_RELATIVE") {
 		t.Errorf("with a domain, PUBLIC_URL should be set and BOSH_RELATIVE gone: %s", defs)
+	}
+	if defs, _ := td["container_definitions"].(string); strings.Count(defs, `"ENABLE_GUESTS","value":"1"`) != 3 || !strings.Contains(defs, `"AUTH_TYPE","value":"jwt"`) {
+		t.Errorf("access lobby: prosody, jicofo and web should get ENABLE_GUESTS=1 with token authentication kept: %s", defs)
+	}
+	if a := domain.OutputChanges["access"]; a == nil || a.After != "lobby" {
+		t.Errorf("access output planned as %+v, want lobby", a)
 	}
 }
 

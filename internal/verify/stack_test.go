@@ -43,14 +43,14 @@ func TestRealStackPassesConsistencyChecks(t *testing.T) {
 			want, reason = probe.Fail, "refused"
 		case "udp-stun":
 			want, reason = probe.Fail, "ICMP port unreachable"
-		case "https":
+		case "https", "access":
 			want, reason = probe.Fail, "refused"
 		}
 		if r.Status != want || !strings.Contains(r.Reason, reason) {
 			t.Errorf("%s %s: got %s (%s), want %s containing %q", r.Check, r.Target, r.Status, r.Reason, want, reason)
 		}
 	}
-	for _, c := range []string{"load-balancer", "advertised-address", "jvb-config", "security-group", "target-health", "tcp", "udp-stun"} {
+	for _, c := range []string{"load-balancer", "advertised-address", "jvb-config", "security-group", "target-health", "tcp", "udp-stun", "access"} {
 		if !seen[c] {
 			t.Errorf("no %s check in the run:\n%s", c, text(rep))
 		}

@@ -25,6 +25,9 @@ type Target struct {
 	Domain string
 	// MeetingURL is probed over HTTPS on every Elastic IP.
 	MeetingURL string
+	// Access is the stack's access mode (invite, lobby); set, verify checks
+	// that the served web config asks for a link.
+	Access string
 	// MediaPort is JVB's UDP port (default 10000); HealthPort is JVB's
 	// private HTTP port the NLB health check uses (default 8080).
 	MediaPort  int
@@ -43,6 +46,7 @@ func FromOutputs(o outputs.Outputs) Target {
 		TaskDefinitionFamily:  o.TaskDefinitionFamily,
 		Domain:                o.DomainName,
 		MeetingURL:            o.MeetingURL,
+		Access:                o.Access,
 	}
 	if p := o.ContainerPorts["jvb_udp"]; p != 0 {
 		t.MediaPort = p

@@ -132,6 +132,9 @@ func Plan(ctx context.Context, d Deps, t Target) (probe.Result, []probe.Check) {
 			})
 		}
 	}
+	if t.MeetingURL != "" && t.Access != "" {
+		addAccessCheck(add, t, nlb.ips)
+	}
 	for _, l := range listeners {
 		if l.proto != elbtypes.ProtocolEnumUdp && l.proto != elbtypes.ProtocolEnumTcpUdp {
 			continue

@@ -103,7 +103,7 @@ func serveSession(t *testing.T) {
 	t.Helper()
 	ca := probetest.NewCA(t)
 	cert := ca.Leaf(t, time.Now().Add(60*24*time.Hour), "meet.example.test")
-	probetest.HTTPS(t, net.JoinHostPort("0.0.0.0", "443"), cert, probetest.Page(200, probetest.JitsiIndex))
+	probetest.HTTPS(t, net.JoinHostPort("0.0.0.0", "443"), cert, probetest.Site(probetest.JitsiConfigInvite))
 	probetest.Silent(t, net.JoinHostPort("0.0.0.0", "10000"))
 }
 
@@ -149,8 +149,15 @@ func TestWorkflowsWithAct(t *testing.T) {
 	b := newBed(t)
 
 	opened := t.Run("session.yml open", func(t *testing.T) {
-		r := b.act.run(t, "workflow_dispatch", "session.yml", "--input", "action=open", "--input", "hours=3")
+		// A public repository: the links must appear nowhere a stranger can read.
+		r := b.act.run(t, "workflow_dispatch", "session.yml", "--eventpath", b.event(t, "dispatch_public.json"),
+			"--input", "action=open", "--input", "hours=3", "--input", "rooms=standup,review")
 		requireSuccess(t, r)
+		requireNoLinks(t, r, "open in a public repository")
+		requireSecretsHidden(t, b, r, "")
+		if sum := r.summary("session"); !strings.Contains(sum, "jitsictl session links --rooms standup,review") {
+			t.Errorf("a public repository's summary does not say how to get the links:\n%s", sum)
+		}
 		downloaded(t, r)
 		rec := b.record(t)
 		if rec.State != session.StateOpen {
@@ -194,6 +201,37 @@ func TestWorkflowsWithAct(t *testing.T) {
 	if !opened {
 		t.Fatal("session.yml open failed; close and reap have nothing to act on")
 	}
+
+	t.Run("session.yml extend in a private repository shows new links in the summary only", func(t *testing.T) {
+		before := b.record(t)
+		r := b.act.run(t, "workflow_dispatch", "session.yml", "--eventpath", b.event(t, "dispatch_private.json"),
+			"--input", "action=extend", "--input", "hours=1")
+		requireSuccess(t, r)
+		after := b.record(t)
+		if !after.ExpiresAt.Equal(before.ExpiresAt.Add(time.Hour)) {
+			t.Fatalf("expiry %s after extend, want %s", after.ExpiresAt, before.ExpiresAt.Add(time.Hour))
+		}
+		sum := r.summary("session")
+		links := summaryLinks(t, sum)
+		if len(links) != 3 { // moderator + the two rooms open recorded
+			t.Fatalf("%d links in the private repository's summary, want 3:\n%s", len(links), sum)
+		}
+		for k, exp := range links {
+			if !exp.Equal(after.ExpiresAt.Truncate(time.Second)) {
+				t.Errorf("link %s expires %s, want the extended session's expiry %s", k, exp, after.ExpiresAt)
+			}
+		}
+		// Only the summary: no log line and no output carries a token.
+		r.lines = withoutSummaries(r.lines)
+		r.log = ""
+		requireNoLinks(t, r, "extend in a private repository")
+		requireSecretsHidden(t, b, r, sum)
+		for _, l := range strings.Split(rawLog(r), "\n") {
+			if strings.Contains(l, tokenPrefix) {
+				t.Errorf("a token is in the step log: %.200s", l)
+			}
+		}
+	})
 
 	t.Run("session.yml close", func(t *testing.T) {
 		r := b.act.run(t, "workflow_dispatch", "session.yml", "--input", "action=close", "--input", "now=true")
@@ -257,6 +295,7 @@ func TestWorkflowsWithAct(t *testing.T) {
 		if url := r.outputs("plan")["comment-url"]; url == "" {
 			t.Errorf("plan step set no comment-url output")
 		}
+		requireSecretsHidden(t, b, r, c.Body)
 	})
 
 	// The deployed stack differs from the committed configuration (a log retention
@@ -310,6 +349,7 @@ func (b *bed) openExpired(t *testing.T) {
 	if v.State != session.StateOpen {
 		t.Fatalf("record state %q after open", v.State)
 	}
+	b.requireTerminalLinks(t, env, v.Record)
 	v.ExpiresAt = time.Now().Add(-time.Minute).UTC()
 	if _, err := b.store.Save(context.Background(), v.Record, v.ETag); err != nil {
 		t.Fatalf("move the expiry into the past: %v", err)

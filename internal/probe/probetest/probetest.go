@@ -221,3 +221,20 @@ func answers(addr string) bool {
 	var m stun.Message
 	return stun.Decode(buf[:n], &m) == nil && m.Type == stun.BindingSuccess
 }
+
+// Web configs as docker-jitsi-meet's web image renders config.js: without
+// authentication, with token authentication (access invite), and with
+// guests allowed in through the lobby (access lobby).
+const (
+	JitsiConfigOpen   = "var config = {};\nconfig.hosts = {};\nconfig.hosts.domain = 'meet.jitsi';\nconfig.hosts.muc = 'muc.meet.jitsi';\nconfig.bosh = '/http-bind';\n"
+	JitsiConfigInvite = JitsiConfigOpen + "config.hosts.authdomain = 'meet.jitsi';\n"
+	JitsiConfigLobby  = JitsiConfigInvite + "config.hosts.anonymousdomain = 'guest.meet.jitsi';\n"
+)
+
+// Site serves a Jitsi Meet site: config.js as given, index.html everywhere else.
+func Site(config string) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/config.js", Page(200, config))
+	mux.HandleFunc("/", Page(200, JitsiIndex))
+	return mux
+}

@@ -1,0 +1,51 @@
+package token
+
+import (
+	"fmt"
+	"time"
+)
+
+// Roles of a link.
+const (
+	RoleModerator = "moderator"
+	RoleGuest     = "guest"
+)
+
+// SessionLink is one bearer link into a session's meeting.
+type SessionLink struct {
+	Room    string    `json:"room"`
+	Role    string    `json:"role"`
+	URL     string    `json:"url"`
+	Expires time.Time `json:"expires"`
+}
+
+// SessionLinks mints a session's links, all valid from notBefore until
+// expires (the session's expiry): one moderator link, good in every room and
+// pointing at the first, and one guest link per room.
+func SessionLinks(s Settings, meetingURL string, rooms []string, notBefore, expires time.Time) ([]SessionLink, error) {
+	if len(rooms) == 0 {
+		rooms = []string{DefaultRoom}
+	}
+	grants := []Grant{{Room: "*", Moderator: true, Name: "Moderator"}}
+	for _, r := range rooms {
+		grants = append(grants, Grant{Room: r, Name: "Guest"})
+	}
+	var out []SessionLink
+	for i, g := range grants {
+		g.NotBefore, g.Expires = notBefore, expires
+		tok, err := Mint(s, g)
+		if err != nil {
+			return nil, err
+		}
+		room, role := g.Room, RoleGuest
+		if g.Moderator {
+			room, role = rooms[0], RoleModerator
+		}
+		u, err := Link(meetingURL, room, tok)
+		if err != nil {
+			return nil, fmt.Errorf("link %d: %w", i, err)
+		}
+		out = append(out, SessionLink{Room: room, Role: role, URL: u, Expires: expires})
+	}
+	return out, nil
+}
