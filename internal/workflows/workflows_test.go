@@ -61,7 +61,7 @@ func newBed(t *testing.T) *bed {
 	b.out = b.st.Outputs(t)
 	b.cfg = b.emu.AWSConfig(t)
 	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: cli.RecordKey(b.st.Key)}
-	ecssim.Start(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 200 * time.Millisecond})
+	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 200 * time.Millisecond})
 	serveSession(t)
 
 	b.gh = fakegithub.New(t)
