@@ -12,6 +12,7 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/testbed/golden"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -180,25 +181,7 @@ func TestCostSummaryGolden(t *testing.T) {
 	checkGolden(t, "cost-live.txt", []byte(f.text()))
 }
 
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (create it: go test ./internal/cli -run %s -update)", err, t.Name())
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs; rerun with -update if intended\n--- got ---\n%s", path, got)
-	}
-}
+func checkGolden(t *testing.T, name string, got []byte) { t.Helper(); golden.Check(t, name, got) }
 
 func TestIssueNumberFromEvent(t *testing.T) {
 	t.Parallel()
