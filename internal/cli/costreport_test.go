@@ -183,38 +183,6 @@ func TestCostSummaryGolden(t *testing.T) {
 
 func checkGolden(t *testing.T, name string, got []byte) { t.Helper(); golden.Check(t, name, got) }
 
-func TestIssueNumberFromEvent(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	for _, c := range []struct {
-		payload string
-		want    int
-		err     bool
-	}{
-		{`{"pull_request":{"number":42},"number":42}`, 42, false},
-		{`{"issue":{"number":7},"comment":{"id":1}}`, 7, false},
-		{`{"ref":"refs/heads/main"}`, 0, false}, // push
-		{`{"inputs":{"hours":"2"}}`, 0, false},  // workflow_dispatch
-		{`not json`, 0, true},
-	} {
-		p := filepath.Join(dir, "event.json")
-		if err := os.WriteFile(p, []byte(c.payload), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		got, err := issueNumber(p)
-		if got != c.want || (err != nil) != c.err {
-			t.Errorf("issueNumber(%s) = %d, %v; want %d, error %v", c.payload, got, err, c.want, c.err)
-		}
-		os.Remove(p)
-	}
-	if n, err := issueNumber(""); n != 0 || err != nil {
-		t.Errorf("no GITHUB_EVENT_PATH: %d, %v", n, err)
-	}
-	if _, err := issueNumber(filepath.Join(dir, "missing.json")); err == nil {
-		t.Error("a missing event file is not reported")
-	}
-}
-
 // actions/verify maps every input into the environment (composites get none
 // by themselves) and every output from the step that sets it; the outputs
 // are exactly what verify publishes.

@@ -4,23 +4,21 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/google/go-github/v66/github"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/doctor"
+	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/plan"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
 	"github.com/jitsictl/jitsictl/internal/session"
@@ -234,7 +232,7 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err != nil {
 		return err
 	}
-	head := a.Getenv("GITHUB_SHA")
+	head := a.run().SHA
 	d.HeadSHA = head
 	planned, err := d.Plan(ctx)
 	if err != nil {
@@ -325,55 +323,38 @@ func planResult(ps []stage.Planned, summary string) any {
 	return out
 }
 
-var pullRef = regexp.MustCompile(`^refs/pull/([0-9]+)/`)
-
-// prNumber finds the pull request: --pr, the event payload, or GITHUB_REF.
+// prNumber finds the pull request: --pr, else the run's (event payload or ref).
 func (a *App) prNumber(flag int) (int, error) {
 	if flag > 0 {
 		return flag, nil
 	}
-	if p := a.Getenv("GITHUB_EVENT_PATH"); p != "" {
-		if b, err := os.ReadFile(p); err == nil {
-			var ev struct {
-				PullRequest struct {
-					Number int `json:"number"`
-				} `json:"pull_request"`
-			}
-			if json.Unmarshal(b, &ev) == nil && ev.PullRequest.Number > 0 {
-				return ev.PullRequest.Number, nil
-			}
-		}
-	}
-	if m := pullRef.FindStringSubmatch(a.Getenv("GITHUB_REF")); m != nil {
-		return strconv.Atoi(m[1])
+	if n := a.run().Number; n > 0 {
+		return n, nil
 	}
 	return 0, errors.New("no pull request number: pass --pr or run on a pull_request event")
 }
 
 func (a *App) upsertPlanComment(ctx context.Context, doc prcomment.Comment, prFlag int) error {
-	token := a.Getenv("GITHUB_TOKEN")
-	if token == "" {
+	if a.run().Token == "" {
 		return Usagef("--pr-comment needs GITHUB_TOKEN in the environment (the action's github-token input)")
 	}
-	owner, repo, ok := strings.Cut(a.Getenv("GITHUB_REPOSITORY"), "/")
-	if !ok || owner == "" || repo == "" {
+	if _, err := a.run().Repo(); err != nil {
 		return Usagef("--pr-comment needs GITHUB_REPOSITORY=owner/repo")
 	}
 	pr, err := a.prNumber(prFlag)
 	if err != nil {
 		return usageError{err}
 	}
-	a.Reporter.Mask(token)
-	client, err := prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	client, err := a.github("pull request comment")
 	if err != nil {
 		return err
 	}
-	res, err := prcomment.Upsert(ctx, client.Issues, prcomment.Target{Owner: owner, Repo: repo, Number: pr, Marker: prcomment.Marker(doc.Key)}, prcomment.Render(doc))
+	res, err := github.UpsertComment(ctx, client.Issues, github.CommentTarget{Owner: client.Repo.Owner, Repo: client.Repo.Name, Number: pr, Marker: prcomment.Marker(doc.Key)}, prcomment.Render(doc))
 	if err != nil {
 		return fmt.Errorf("pull request comment: %w", err)
 	}
 	switch res.Outcome {
-	case prcomment.SummaryOnly:
+	case github.SummaryOnly:
 		a.Reporter.Warnf("the token may not comment on pull request #%d (%s): the plan is in the job summary only", pr, res.Reason)
 	default:
 		a.Reporter.Infof("pull request #%d: comment %s %s", pr, res.Outcome, res.URL)
@@ -406,8 +387,8 @@ func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedFrom st
 	}
 	d.Backup = &stage.Backup{S3: awsx.S3(awsCfg, a.Getenv), Bucket: be.Bucket, StateKey: be.Key, Dir: f.out}
 	d.RollbackHint = a.rollbackHint()
-	if rev.HeadSHA != "" && a.Getenv("GITHUB_SHA") != "" && rev.HeadSHA != a.Getenv("GITHUB_SHA") {
-		a.Reporter.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, a.Getenv("GITHUB_SHA"))
+	if sha := a.run().SHA; rev.HeadSHA != "" && sha != "" && rev.HeadSHA != sha {
+		a.Reporter.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, sha)
 	}
 	res, err := d.Apply(ctx, rev.Stages)
 	if res.Backup.Local != "" {
@@ -591,39 +572,28 @@ func runDeployRestore(ctx context.Context, a *App, src string, force bool) error
 // comment carrying the marker and written by the bot counts: anyone can post a comment
 // that looks like it.
 func (a *App) reviewedFromPR(ctx context.Context, pr int) (map[string]string, error) {
-	token := a.Getenv("GITHUB_TOKEN")
-	owner, repo, ok := strings.Cut(a.Getenv("GITHUB_REPOSITORY"), "/")
-	if token == "" || !ok {
+	if _, err := a.run().Repo(); a.run().Token == "" || err != nil {
 		return nil, Usagef("--reviewed pr:%d needs GITHUB_TOKEN and GITHUB_REPOSITORY=owner/repo", pr)
 	}
-	a.Reporter.Mask(token)
-	client, err := prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	client, err := a.github("--reviewed")
 	if err != nil {
 		return nil, err
 	}
-	marker := prcomment.Marker("")
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		page, resp, err := client.Issues.ListComments(ctx, owner, repo, pr, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list comments on %s/%s#%d: %w", owner, repo, pr, err)
-		}
-		for _, c := range page {
-			if c.GetUser().GetLogin() == prcomment.DefaultAuthor && strings.Contains(c.GetBody(), marker) {
-				h, err := prcomment.ReviewedHashes(c.GetBody())
-				if err != nil {
-					return nil, fmt.Errorf("plan comment on #%d: %w", pr, err)
-				}
-				if len(h) == 0 {
-					return nil, fmt.Errorf("the plan comment on #%d records no stage hashes (did its plan fail?)", pr)
-				}
-				a.Reporter.Infof("reviewed hashes from %s", c.GetHTMLURL())
-				return h, nil
-			}
-		}
-		if resp == nil || resp.NextPage == 0 {
-			return nil, fmt.Errorf("pull request #%d has no plan comment by %s: run deploy plan --pr-comment on it first", pr, prcomment.DefaultAuthor)
-		}
-		opt.Page = resp.NextPage
+	t := github.CommentTarget{Owner: client.Repo.Owner, Repo: client.Repo.Name, Number: pr, Marker: prcomment.Marker("")}
+	c, err := github.FindComment(ctx, client.Issues, t)
+	if err != nil {
+		return nil, err
 	}
+	if c == nil {
+		return nil, fmt.Errorf("pull request #%d has no plan comment by %s: run deploy plan --pr-comment on it first", pr, github.DefaultAuthor)
+	}
+	h, err := prcomment.ReviewedHashes(c.GetBody())
+	if err != nil {
+		return nil, fmt.Errorf("plan comment on #%d: %w", pr, err)
+	}
+	if len(h) == 0 {
+		return nil, fmt.Errorf("the plan comment on #%d records no stage hashes (did its plan fail?)", pr)
+	}
+	a.Reporter.Infof("reviewed hashes from %s", c.GetHTMLURL())
+	return h, nil
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"os/user"
 	"strings"
 	"time"
 
@@ -207,25 +205,4 @@ func (a *App) reportRecord(rec session.Record, title string) {
 	if title != "" && len(rec.Steps) > 0 {
 		a.Reporter.Summary(fmt.Sprintf("### %s: %s\n\n", title, rec.State) + session.Gantt(title, rec.Steps))
 	}
-}
-
-// actor names who opened a session: the GitHub user in Actions, user@host elsewhere.
-func (a *App) actor() string {
-	if u := a.Getenv("GITHUB_ACTOR"); u != "" {
-		return u
-	}
-	name := "unknown"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	host, _ := os.Hostname()
-	return name + "@" + host
-}
-
-func (a *App) runURL() string {
-	server, repo, run := a.Getenv("GITHUB_SERVER_URL"), a.Getenv("GITHUB_REPOSITORY"), a.Getenv("GITHUB_RUN_ID")
-	if server == "" || repo == "" || run == "" {
-		return ""
-	}
-	return fmt.Sprintf("%s/%s/actions/runs/%s", server, repo, run)
 }

@@ -127,7 +127,7 @@ func (s tfStack) Outputs(ctx context.Context) (outputs.Outputs, error) { return 
 // owner identifies this run in the lease: the Actions run, or user@host:pid.
 func (a *App) owner() string {
 	if u := a.runURL(); u != "" {
-		return u + "/attempts/" + a.Getenv("GITHUB_RUN_ATTEMPT")
+		return fmt.Sprintf("%s/attempts/%d", u, a.run().RunAttempt)
 	}
 	return fmt.Sprintf("%s:%d", a.actor(), os.Getpid())
 }
@@ -141,7 +141,7 @@ func (a *App) terraformLog() io.Writer {
 		return a.tfLog
 	}
 	a.tfLog = a.Stderr
-	if a.Getenv("GITHUB_ACTIONS") == "true" && a.Output != "json" {
+	if a.run().Actions && a.Output != "json" {
 		return a.tfLog
 	}
 	path, flags := a.Getenv("JITSICTL_TERRAFORM_LOG"), os.O_CREATE|os.O_WRONLY|os.O_APPEND
