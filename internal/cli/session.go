@@ -104,7 +104,7 @@ func newSessionExtend(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a.reportRecord(rec, "")
+			a.reportRecord(rec, "Session extend")
 			return nil
 		},
 	}
@@ -202,7 +202,7 @@ func (a *App) reportRecord(rec session.Record, title string) {
 	if !rec.ExpiresAt.IsZero() && rec.State == session.StateOpen {
 		a.Reporter.Output("expires-at", rec.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	if title != "" && len(rec.Steps) > 0 {
-		a.Reporter.Summary(fmt.Sprintf("### %s: %s\n\n", title, rec.State) + session.Gantt(title, rec.Steps))
+	if title != "" {
+		a.Reporter.Summary(session.Summary(title, rec, time.Local)) // a runner's zone is UTC unless the job sets TZ
 	}
 }

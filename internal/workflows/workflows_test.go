@@ -171,8 +171,8 @@ func TestWorkflowsWithAct(t *testing.T) {
 		if d := rec.ExpiresAt.Sub(rec.OpenedAt); d != 3*time.Hour {
 			t.Errorf("session open for %s, want the 3 hours given as input", d)
 		}
-		if sum := r.summary("session"); !strings.Contains(sum, "### Session open: open") || !strings.Contains(sum, "```mermaid") {
-			t.Errorf("session step summary lacks the title and the step chart:\n%s", sum)
+		if sum := r.summary("session"); !strings.Contains(sum, "### Session open: open") || !strings.Contains(sum, "**Open until ") || !strings.Contains(sum, "```mermaid") {
+			t.Errorf("session step summary lacks the title, the expiry or the step chart:\n%s", sum)
 		}
 		if got := r.stepResults()[verifyStepID(r)]; got != "success" {
 			t.Errorf("verify step: %q, want success", got)
