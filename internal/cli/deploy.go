@@ -17,7 +17,6 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
-	"github.com/jitsictl/jitsictl/internal/doctor"
 	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/plan"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
@@ -159,20 +158,20 @@ state unless --force is given.`,
 }
 
 // deployer wires a stage.Deployer to the stack, the session record and AWS.
-func (a *App) deployer(ctx context.Context, f *deployFlags, withChecks bool) (*stage.Deployer, *tf.Runner, doctor.Backend, error) {
+func (a *App) deployer(ctx context.Context, f *deployFlags, withChecks bool) (*stage.Deployer, *tf.Runner, tf.Backend, error) {
 	// --out is the user's path; Terraform writes plan files from inside --dir.
 	out, err := filepath.Abs(f.out)
 	if err != nil {
-		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("--out %q: %w", f.out, err)}
+		return nil, nil, tf.Backend{}, usageError{fmt.Errorf("--out %q: %w", f.out, err)}
 	}
 	f.out = out
 	cfg, err := stage.Load(f.config)
 	if err != nil {
-		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("%w (pass --config with the file holding deploy.stages)", err)}
+		return nil, nil, tf.Backend{}, usageError{fmt.Errorf("%w (pass --config with the file holding deploy.stages)", err)}
 	}
 	sel, err := cfg.Select(f.stage)
 	if err != nil {
-		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("--stage: %w", err)}
+		return nil, nil, tf.Backend{}, usageError{fmt.Errorf("--stage: %w", err)}
 	}
 	r, be, err := a.initialisedStack(ctx)
 	if err != nil {
@@ -210,7 +209,7 @@ func deployCostBase() cost.Scenario {
 
 // nlbWanted reads the session record: while a session is (or may be) live, every
 // Terraform run keeps nlb_enabled = true.
-func (a *App) nlbWanted(ctx context.Context, be doctor.Backend) (bool, error) {
+func (a *App) nlbWanted(ctx context.Context, be tf.Backend) (bool, error) {
 	cfg, err := a.AWS(ctx)
 	if err != nil {
 		return false, err

@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
-	"github.com/jitsictl/jitsictl/internal/doctor"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/tf"
@@ -53,16 +52,16 @@ func (a *App) terraform(ctx context.Context, dir string) (*tf.Runner, error) {
 
 // initialisedStack returns a runner for --dir, running terraform init first
 // when the root was never initialised (a fresh checkout in Actions).
-func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, doctor.Backend, error) {
+func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, tf.Backend, error) {
 	dir, err := a.StackDir()
 	if err != nil {
-		return nil, doctor.Backend{}, err
+		return nil, tf.Backend{}, err
 	}
 	r, err := a.terraform(ctx, dir)
 	if err != nil {
-		return nil, doctor.Backend{}, err
+		return nil, tf.Backend{}, err
 	}
-	be, err := doctor.ReadBackend(dir)
+	be, err := tf.ReadBackend(dir)
 	if err != nil {
 		cfg := a.BackendConfig
 		if cfg == "" {
@@ -71,14 +70,14 @@ func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, doctor.Backend,
 			}
 		}
 		if cfg == "" {
-			return nil, doctor.Backend{}, fmt.Errorf("%w; pass --backend-config <file> (see terraform/backend.hcl.example)", err)
+			return nil, tf.Backend{}, fmt.Errorf("%w; pass --backend-config <file> (see terraform/backend.hcl.example)", err)
 		}
 		a.Reporter.Infof("initialising %s with %s", dir, cfg)
 		if err := r.Init(ctx, cfg); err != nil {
-			return nil, doctor.Backend{}, err
+			return nil, tf.Backend{}, err
 		}
-		if be, err = doctor.ReadBackend(dir); err != nil {
-			return nil, doctor.Backend{}, err
+		if be, err = tf.ReadBackend(dir); err != nil {
+			return nil, tf.Backend{}, err
 		}
 	}
 	return r, be, nil
