@@ -20,7 +20,6 @@ import (
 	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/plan"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
-	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/stage"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
@@ -214,7 +213,7 @@ func (a *App) nlbWanted(ctx context.Context, be tf.Backend) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+	store := a.sessionStore(cfg, be)
 	rec, err := store.Load(ctx)
 	if err != nil {
 		return false, fmt.Errorf("read the session record s3://%s/%s (deploy must know whether a session is live, or it could destroy its NLB): %w", be.Bucket, store.Key, err)

@@ -102,7 +102,7 @@ func newLiveStack(t *testing.T) *liveStack {
 }
 
 func (l *liveStack) store() session.Store {
-	return session.Store{API: s3.NewFromConfig(l.cfg), Bucket: l.st.Bucket, Key: RecordKey(l.st.Key)}
+	return session.Store{API: s3.NewFromConfig(l.cfg), Bucket: l.st.Bucket, Key: session.RecordKey(l.st.Key)}
 }
 
 // cliRun is one in-process jitsictl invocation.

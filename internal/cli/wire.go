@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/session"
@@ -83,9 +83,9 @@ func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, tf.Backend, err
 	return r, be, nil
 }
 
-// RecordKey puts the session record beside the state object it belongs to.
-func RecordKey(stateKey string) string {
-	return path.Join(path.Dir(stateKey), "jitsictl-session.json")
+// sessionStore is the session record beside the stack's state.
+func (a *App) sessionStore(cfg aws.Config, be tf.Backend) session.Store {
+	return session.StoreBeside(awsx.S3(cfg, a.Getenv), be.Bucket, be.Key)
 }
 
 // sessionManager wires the session flows to Terraform and AWS.
@@ -105,7 +105,7 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	if out.ClusterName == "" || out.ServiceName == "" {
 		return nil, errors.New("the stack outputs name no ECS cluster/service: apply the stack first (jitsictl deploy apply)")
 	}
-	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+	store := a.sessionStore(cfg, be)
 	w := a.sessionWiring
 	w.Owner = a.owner()
 	w.Lock = session.S3StateLock{API: store.API, Bucket: be.Bucket, StateKey: be.Key, TF: r}

@@ -60,7 +60,7 @@ func newBed(t *testing.T) *bed {
 	b.st.Apply(t, tf.Vars{"nlb_enabled": false}) // idle, as a deploy leaves it
 	b.out = b.st.Outputs(t)
 	b.cfg = b.emu.AWSConfig(t)
-	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: cli.RecordKey(b.st.Key)}
+	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: session.RecordKey(b.st.Key)}
 	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 200 * time.Millisecond})
 	serveSession(t)
 
