@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -18,7 +16,6 @@ import (
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/github"
-	"github.com/jitsictl/jitsictl/internal/plan"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
 	"github.com/jitsictl/jitsictl/internal/stage"
 	"github.com/jitsictl/jitsictl/internal/tf"
@@ -236,35 +233,11 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err != nil {
 		return err
 	}
-	results := make([]prcomment.StageResult, len(planned))
-	for i, p := range planned {
-		results[i] = p.Result()
-	}
-	doc := prcomment.Comment{Stages: results, RunURL: a.runURL(), HeadSHA: head}
-	summary := doc
-	summary.Limit = prcomment.MaxSummary
-	md := prcomment.Render(summary)
-	if len(planned) > 1 {
-		md += "\n" + stagedPlanNote + "\n"
-	}
-	summaryPath := filepath.Join(f.out, "summary.md")
-	if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
+	doc := stage.PlanComment(planned, a.runURL(), head)
+	if err := stage.PublishPlan(a.Reporter, planned, stage.PlanSummary(doc, len(planned)), f.out); err != nil {
 		return err
 	}
-	a.Reporter.Summary(md)
-	a.Reporter.Infof("%s", prcomment.Headline(results))
-
-	hasChanges, destroys := false, 0
-	for _, p := range planned {
-		hasChanges = hasChanges || p.Summary.HasChanges()
-		destroys += len(p.Summary.Destroys())
-	}
-	abs, _ := filepath.Abs(summaryPath)
-	a.Reporter.Output("has-changes", strconv.FormatBool(hasChanges))
-	a.Reporter.Output("destroys", strconv.Itoa(destroys))
-	a.Reporter.Output("plan-hash", combinedHash(planned))
-	a.Reporter.Output("summary-path", abs)
-	a.Reporter.Result(planResult(planned, abs))
+	a.Reporter.Infof("%s", prcomment.Headline(doc.Stages))
 
 	if comment {
 		if err := a.upsertPlanComment(ctx, doc, pr); err != nil {
@@ -276,49 +249,6 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 		return Failed("deploy plan: a stage failed to plan or breaks its policy")
 	}
 	return nil
-}
-
-// stagedPlanNote says how to read the plans of stages after the first.
-const stagedPlanNote = "> Every stage is planned against the current state. A later stage's plan also lists the changes of earlier stages its targets depend on; `deploy apply` re-plans it after those stages and refuses any change or action its reviewed plan did not show."
-
-// combinedHash is one value for the plan-hash output: a digest of every stage's hash in
-// stage order.
-func combinedHash(ps []stage.Planned) string {
-	h := sha256.New()
-	for _, p := range ps {
-		fmt.Fprintf(h, "%s=%s\n", p.Name, p.Hash)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-type planStageJSON struct {
-	Stage   string      `json:"stage"`
-	Hash    string      `json:"hash,omitempty"`
-	Counts  plan.Counts `json:"counts"`
-	Policy  string      `json:"policy_error,omitempty"`
-	Error   string      `json:"error,omitempty"`
-	Destroy []string    `json:"destroys,omitempty"`
-}
-
-func planResult(ps []stage.Planned, summary string) any {
-	out := struct {
-		Stages  []planStageJSON `json:"stages"`
-		Summary string          `json:"summary_path"`
-	}{Summary: summary}
-	for _, p := range ps {
-		j := planStageJSON{Stage: p.Name, Hash: p.Hash, Counts: p.Summary.Counts}
-		if p.Policy != nil {
-			j.Policy = p.Policy.Error()
-		}
-		if p.Err != nil {
-			j.Error = p.Err.Error()
-		}
-		for _, c := range p.Summary.Destroys() {
-			j.Destroy = append(j.Destroy, string(c.Action)+" "+c.Address)
-		}
-		out.Stages = append(out.Stages, j)
-	}
-	return out
 }
 
 // prNumber finds the pull request: --pr, else the run's (event payload or ref).
@@ -505,19 +435,11 @@ func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref, reviewe
 		if err != nil {
 			return err
 		}
-		results := []prcomment.StageResult{planned[0].Result()}
 		md := fmt.Sprintf("### Rollback to %s\n\nApply it with the hash below (reviewed.json) after approval.\n\n", commit) +
-			prcomment.Render(prcomment.Comment{Stages: results, RunURL: a.runURL(), HeadSHA: commit, Limit: prcomment.MaxSummary})
-		summaryPath := filepath.Join(f.out, "summary.md")
-		if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
+			stage.PlanSummary(stage.PlanComment(planned, a.runURL(), commit), 1)
+		if err := stage.PublishPlan(a.Reporter, planned, md, f.out); err != nil {
 			return err
 		}
-		a.Reporter.Summary(md)
-		abs, _ := filepath.Abs(summaryPath)
-		a.Reporter.Output("has-changes", strconv.FormatBool(planned[0].Summary.HasChanges()))
-		a.Reporter.Output("plan-hash", combinedHash(planned))
-		a.Reporter.Output("summary-path", abs)
-		a.Reporter.Result(planResult(planned, abs))
 		if err := stage.Failed(planned); err != nil {
 			a.Reporter.Errorf("%v", err)
 			return Failed("deploy rollback: the plan failed")
