@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"sync"
@@ -17,10 +15,9 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/emulator"
 	"github.com/jitsictl/jitsictl/internal/testbed"
+	goldenfile "github.com/jitsictl/jitsictl/internal/testbed/golden"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // The bootstrap's inputs in every test, and what moto answers for account and region.
 const (
@@ -183,23 +180,4 @@ func iamClient(url string, creds aws.Credentials) *iam.Client {
 }
 
 // golden compares got with testdata/<name>, rewriting it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("%s missing: run go test ./internal/bootstrap -run %s -update", path, t.Name())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
-}
+func golden(t *testing.T, name, got string) { t.Helper(); goldenfile.Check(t, name, got) }

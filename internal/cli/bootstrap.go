@@ -5,12 +5,12 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/google/go-github/v66/github"
+	gogithub "github.com/google/go-github/v66/github"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/doctor"
 	"github.com/jitsictl/jitsictl/internal/ghenv"
-	"github.com/jitsictl/jitsictl/internal/prcomment"
+	"github.com/jitsictl/jitsictl/internal/github"
 )
 
 func init() { register(newBootstrapCmd) }
@@ -71,7 +71,7 @@ GITHUB_TOKEN must hold a token with admin rights on the repository.`,
 // githubRepo validates the repository settings the GitHub checks need.
 func (a *App) githubRepo(repo, env, branch string) (ghenv.Repo, error) {
 	if repo == "" {
-		repo = a.Getenv("GITHUB_REPOSITORY")
+		repo = a.run().Repository
 	}
 	if !githubRepo.MatchString(repo) {
 		return ghenv.Repo{}, Usagef("--repo %q: give owner/name, e.g. octo-org/jitsi", repo)
@@ -83,13 +83,13 @@ func (a *App) githubRepo(repo, env, branch string) (ghenv.Repo, error) {
 	return ghenv.Repo{Owner: owner, Name: name, Environment: env, DefaultBranch: branch}, nil
 }
 
-func (a *App) githubClient() (*github.Client, error) {
-	token := a.Getenv("GITHUB_TOKEN")
+func (a *App) githubClient() (*gogithub.Client, error) {
+	token := a.run().Token
 	if token == "" {
 		return nil, Usagef("GITHUB_TOKEN is empty: export a token with admin rights on the repository (GITHUB_TOKEN=$(gh auth token))")
 	}
 	a.Reporter.Mask(token)
-	return prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	return github.NewClient(token, a.run().APIURL)
 }
 
 func (a *App) reportGitHub(r ghenv.Repo, found []ghenv.Finding) error {
@@ -105,7 +105,7 @@ func (a *App) reportGitHub(r ghenv.Repo, found []ghenv.Finding) error {
 
 // githubCheck is doctor's view of the same settings; nil when no repository is named.
 func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]doctor.GitHubFinding, error), error) {
-	if repo == "" && a.Getenv("GITHUB_REPOSITORY") == "" {
+	if repo == "" && a.run().Repository == "" {
 		return nil, nil
 	}
 	r, err := a.githubRepo(repo, env, branch)

@@ -207,8 +207,8 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	// Outputs are plain decimals (no $) so workflows can compare them; on a
 	// terminal the report below already shows them.
 	if a.format != report.FormatText {
-		a.Reporter.Output("running_per_hour", strings.TrimPrefix(rep.Running.Total.String(), "$"))
-		a.Reporter.Output("idle_per_month", strings.TrimPrefix(rep.IdleMonth.Total.Cents(), "$"))
+		a.Reporter.Output("running-per-hour", strings.TrimPrefix(rep.Running.Total.String(), "$"))
+		a.Reporter.Output("idle-per-month", strings.TrimPrefix(rep.IdleMonth.Total.Cents(), "$"))
 	}
 	a.Reporter.Summary(md.String())
 	a.Reporter.Result(result)

@@ -55,16 +55,13 @@ func (a *App) actionsReport(ctx context.Context, f actionsFlags, p cost.ActionsP
 
 // workflowTimer reads workflow runs with this run's token; nil without one.
 func (a *App) workflowTimer() *github.Workflows {
-	token := a.Getenv("GITHUB_TOKEN")
-	repo, err := github.ParseRepo(a.Getenv("GITHUB_REPOSITORY"))
-	if token == "" || err != nil {
+	if _, err := a.run().Repo(); a.run().Token == "" || err != nil {
 		return nil
 	}
-	a.Reporter.Mask(token)
-	c, err := github.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	c, err := a.github("Actions minutes")
 	if err != nil {
-		a.Reporter.Warnf("Actions minutes: %v; using the defaults", err)
+		a.Reporter.Warnf("%v; using the defaults", err)
 		return nil
 	}
-	return &github.Workflows{API: c.Actions, Repo: repo}
+	return &github.Workflows{API: c.Actions, Repo: c.Repo}
 }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/jitsictl/jitsictl/internal/cost"
-	"github.com/jitsictl/jitsictl/internal/doctor"
+	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
 // stackDefaults is what `cost` prices when it has no initialised stack to
@@ -30,7 +30,7 @@ func (a *App) uninitialisedStack(dirGiven bool) (stackDefaults, bool) {
 	case err != nil:
 		return stackDefaults{noStack: true}, true // run outside a clone
 	}
-	if _, err := doctor.ReadBackend(dir); err == nil || a.BackendConfig != "" {
+	if _, err := tf.ReadBackend(dir); err == nil || a.BackendConfig != "" {
 		return stackDefaults{}, false
 	}
 	if _, err := os.Stat(filepath.Join(dir, "backend.hcl")); err == nil {

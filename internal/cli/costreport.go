@@ -3,10 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -20,8 +18,8 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
+	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/outputs"
-	"github.com/jitsictl/jitsictl/internal/prcomment"
 	"github.com/jitsictl/jitsictl/internal/session"
 )
 
@@ -223,68 +221,31 @@ func (f costFigures) text() string {
 	return b.String()
 }
 
-// issueNumber reads the pull request or issue the run belongs to from the
-// event payload (GITHUB_EVENT_PATH); 0 when there is none (push, schedule,
-// workflow_dispatch).
-func issueNumber(path string) (int, error) {
-	if path == "" {
-		return 0, nil
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return 0, fmt.Errorf("reading the event payload GITHUB_EVENT_PATH: %w", err)
-	}
-	var ev struct {
-		PullRequest *struct {
-			Number int `json:"number"`
-		} `json:"pull_request"`
-		Issue *struct {
-			Number int `json:"number"`
-		} `json:"issue"`
-	}
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return 0, fmt.Errorf("the event payload %s is not JSON: %w", path, err)
-	}
-	switch {
-	case ev.PullRequest != nil && ev.PullRequest.Number > 0:
-		return ev.PullRequest.Number, nil
-	case ev.Issue != nil && ev.Issue.Number > 0:
-		return ev.Issue.Number, nil
-	}
-	return 0, nil
-}
-
 // stickyCostComment keeps one cost comment on the run's pull request or
 // issue up to date. Without a number or a token it does nothing; a
 // read-only token (a fork's pull request) leaves the job summary alone.
 // A comment that cannot be written is a warning: cost is not what verify
 // or close is judged by.
 func (a *App) stickyCostComment(ctx context.Context, summary string) {
-	number, err := issueNumber(a.Getenv("GITHUB_EVENT_PATH"))
+	number := a.run().Number
+	if _, err := a.run().Repo(); number == 0 || a.run().Token == "" || err != nil {
+		return
+	}
+	client, err := a.github("cost comment")
 	if err != nil {
-		a.Reporter.Warnf("cost comment: %v", err)
+		a.Reporter.Warnf("%v", err)
 		return
 	}
-	token := a.Getenv("GITHUB_TOKEN")
-	owner, repo, ok := strings.Cut(a.Getenv("GITHUB_REPOSITORY"), "/")
-	if number == 0 || token == "" || !ok {
-		return
-	}
-	a.Reporter.Mask(token)
-	client, err := prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
-	if err != nil {
-		a.Reporter.Warnf("cost comment: %v", err)
-		return
-	}
+	owner, repo := client.Repo.Owner, client.Repo.Name
 	body := costMarker + "\n" + summary
 	if u := a.runURL(); u != "" {
 		body += fmt.Sprintf("\n<sub>Updated by [this run](%s).</sub>\n", u)
 	}
-	res, err := prcomment.Upsert(ctx, client.Issues, prcomment.Target{Owner: owner, Repo: repo, Number: number, Marker: costMarker}, body)
+	res, err := github.UpsertComment(ctx, client.Issues, github.CommentTarget{Owner: owner, Repo: repo, Number: number, Marker: costMarker}, body)
 	switch {
 	case err != nil:
 		a.Reporter.Warnf("cost comment on %s/%s#%d: %v", owner, repo, number, err)
-	case res.Outcome == prcomment.SummaryOnly:
+	case res.Outcome == github.SummaryOnly:
 		a.Reporter.Infof("cost comment: the token may not write to %s/%s#%d (%s); the cost is in the job summary only", owner, repo, number, res.Reason)
 	default:
 		a.Reporter.Infof("cost comment %s: %s", res.Outcome, res.URL)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/testbed/golden"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -180,57 +181,7 @@ func TestCostSummaryGolden(t *testing.T) {
 	checkGolden(t, "cost-live.txt", []byte(f.text()))
 }
 
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (create it: go test ./internal/cli -run %s -update)", err, t.Name())
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs; rerun with -update if intended\n--- got ---\n%s", path, got)
-	}
-}
-
-func TestIssueNumberFromEvent(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	for _, c := range []struct {
-		payload string
-		want    int
-		err     bool
-	}{
-		{`{"pull_request":{"number":42},"number":42}`, 42, false},
-		{`{"issue":{"number":7},"comment":{"id":1}}`, 7, false},
-		{`{"ref":"refs/heads/main"}`, 0, false}, // push
-		{`{"inputs":{"hours":"2"}}`, 0, false},  // workflow_dispatch
-		{`not json`, 0, true},
-	} {
-		p := filepath.Join(dir, "event.json")
-		if err := os.WriteFile(p, []byte(c.payload), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		got, err := issueNumber(p)
-		if got != c.want || (err != nil) != c.err {
-			t.Errorf("issueNumber(%s) = %d, %v; want %d, error %v", c.payload, got, err, c.want, c.err)
-		}
-		os.Remove(p)
-	}
-	if n, err := issueNumber(""); n != 0 || err != nil {
-		t.Errorf("no GITHUB_EVENT_PATH: %d, %v", n, err)
-	}
-	if _, err := issueNumber(filepath.Join(dir, "missing.json")); err == nil {
-		t.Error("a missing event file is not reported")
-	}
-}
+func checkGolden(t *testing.T, name string, got []byte) { t.Helper(); golden.Check(t, name, got) }
 
 // actions/verify maps every input into the environment (composites get none
 // by themselves) and every output from the step that sets it; the outputs

@@ -2,28 +2,21 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/google/go-github/v66/github"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
-	"github.com/jitsictl/jitsictl/internal/doctor"
-	"github.com/jitsictl/jitsictl/internal/plan"
+	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
-	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/stage"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
@@ -161,20 +154,20 @@ state unless --force is given.`,
 }
 
 // deployer wires a stage.Deployer to the stack, the session record and AWS.
-func (a *App) deployer(ctx context.Context, f *deployFlags, withChecks bool) (*stage.Deployer, *tf.Runner, doctor.Backend, error) {
+func (a *App) deployer(ctx context.Context, f *deployFlags, withChecks bool) (*stage.Deployer, *tf.Runner, tf.Backend, error) {
 	// --out is the user's path; Terraform writes plan files from inside --dir.
 	out, err := filepath.Abs(f.out)
 	if err != nil {
-		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("--out %q: %w", f.out, err)}
+		return nil, nil, tf.Backend{}, usageError{fmt.Errorf("--out %q: %w", f.out, err)}
 	}
 	f.out = out
 	cfg, err := stage.Load(f.config)
 	if err != nil {
-		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("%w (pass --config with the file holding deploy.stages)", err)}
+		return nil, nil, tf.Backend{}, usageError{fmt.Errorf("%w (pass --config with the file holding deploy.stages)", err)}
 	}
 	sel, err := cfg.Select(f.stage)
 	if err != nil {
-		return nil, nil, doctor.Backend{}, usageError{fmt.Errorf("--stage: %w", err)}
+		return nil, nil, tf.Backend{}, usageError{fmt.Errorf("--stage: %w", err)}
 	}
 	r, be, err := a.initialisedStack(ctx)
 	if err != nil {
@@ -212,12 +205,12 @@ func deployCostBase() cost.Scenario {
 
 // nlbWanted reads the session record: while a session is (or may be) live, every
 // Terraform run keeps nlb_enabled = true.
-func (a *App) nlbWanted(ctx context.Context, be doctor.Backend) (bool, error) {
+func (a *App) nlbWanted(ctx context.Context, be tf.Backend) (bool, error) {
 	cfg, err := a.AWS(ctx)
 	if err != nil {
 		return false, err
 	}
-	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+	store := a.sessionStore(cfg, be)
 	rec, err := store.Load(ctx)
 	if err != nil {
 		return false, fmt.Errorf("read the session record s3://%s/%s (deploy must know whether a session is live, or it could destroy its NLB): %w", be.Bucket, store.Key, err)
@@ -234,41 +227,17 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err != nil {
 		return err
 	}
-	head := a.Getenv("GITHUB_SHA")
+	head := a.run().SHA
 	d.HeadSHA = head
 	planned, err := d.Plan(ctx)
 	if err != nil {
 		return err
 	}
-	results := make([]prcomment.StageResult, len(planned))
-	for i, p := range planned {
-		results[i] = p.Result()
-	}
-	doc := prcomment.Comment{Stages: results, RunURL: a.runURL(), HeadSHA: head}
-	summary := doc
-	summary.Limit = prcomment.MaxSummary
-	md := prcomment.Render(summary)
-	if len(planned) > 1 {
-		md += "\n" + stagedPlanNote + "\n"
-	}
-	summaryPath := filepath.Join(f.out, "summary.md")
-	if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
+	doc := stage.PlanComment(planned, a.runURL(), head)
+	if err := stage.PublishPlan(a.Reporter, planned, stage.PlanSummary(doc, len(planned)), f.out); err != nil {
 		return err
 	}
-	a.Reporter.Summary(md)
-	a.Reporter.Infof("%s", prcomment.Headline(results))
-
-	hasChanges, destroys := false, 0
-	for _, p := range planned {
-		hasChanges = hasChanges || p.Summary.HasChanges()
-		destroys += len(p.Summary.Destroys())
-	}
-	abs, _ := filepath.Abs(summaryPath)
-	a.Reporter.Output("has-changes", strconv.FormatBool(hasChanges))
-	a.Reporter.Output("destroys", strconv.Itoa(destroys))
-	a.Reporter.Output("plan-hash", combinedHash(planned))
-	a.Reporter.Output("summary-path", abs)
-	a.Reporter.Result(planResult(planned, abs))
+	a.Reporter.Infof("%s", prcomment.Headline(doc.Stages))
 
 	if comment {
 		if err := a.upsertPlanComment(ctx, doc, pr); err != nil {
@@ -282,98 +251,38 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	return nil
 }
 
-// stagedPlanNote says how to read the plans of stages after the first.
-const stagedPlanNote = "> Every stage is planned against the current state. A later stage's plan also lists the changes of earlier stages its targets depend on; `deploy apply` re-plans it after those stages and refuses any change or action its reviewed plan did not show."
-
-// combinedHash is one value for the plan-hash output: a digest of every stage's hash in
-// stage order.
-func combinedHash(ps []stage.Planned) string {
-	h := sha256.New()
-	for _, p := range ps {
-		fmt.Fprintf(h, "%s=%s\n", p.Name, p.Hash)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-type planStageJSON struct {
-	Stage   string      `json:"stage"`
-	Hash    string      `json:"hash,omitempty"`
-	Counts  plan.Counts `json:"counts"`
-	Policy  string      `json:"policy_error,omitempty"`
-	Error   string      `json:"error,omitempty"`
-	Destroy []string    `json:"destroys,omitempty"`
-}
-
-func planResult(ps []stage.Planned, summary string) any {
-	out := struct {
-		Stages  []planStageJSON `json:"stages"`
-		Summary string          `json:"summary_path"`
-	}{Summary: summary}
-	for _, p := range ps {
-		j := planStageJSON{Stage: p.Name, Hash: p.Hash, Counts: p.Summary.Counts}
-		if p.Policy != nil {
-			j.Policy = p.Policy.Error()
-		}
-		if p.Err != nil {
-			j.Error = p.Err.Error()
-		}
-		for _, c := range p.Summary.Destroys() {
-			j.Destroy = append(j.Destroy, string(c.Action)+" "+c.Address)
-		}
-		out.Stages = append(out.Stages, j)
-	}
-	return out
-}
-
-var pullRef = regexp.MustCompile(`^refs/pull/([0-9]+)/`)
-
-// prNumber finds the pull request: --pr, the event payload, or GITHUB_REF.
+// prNumber finds the pull request: --pr, else the run's (event payload or ref).
 func (a *App) prNumber(flag int) (int, error) {
 	if flag > 0 {
 		return flag, nil
 	}
-	if p := a.Getenv("GITHUB_EVENT_PATH"); p != "" {
-		if b, err := os.ReadFile(p); err == nil {
-			var ev struct {
-				PullRequest struct {
-					Number int `json:"number"`
-				} `json:"pull_request"`
-			}
-			if json.Unmarshal(b, &ev) == nil && ev.PullRequest.Number > 0 {
-				return ev.PullRequest.Number, nil
-			}
-		}
-	}
-	if m := pullRef.FindStringSubmatch(a.Getenv("GITHUB_REF")); m != nil {
-		return strconv.Atoi(m[1])
+	if n := a.run().Number; n > 0 {
+		return n, nil
 	}
 	return 0, errors.New("no pull request number: pass --pr or run on a pull_request event")
 }
 
 func (a *App) upsertPlanComment(ctx context.Context, doc prcomment.Comment, prFlag int) error {
-	token := a.Getenv("GITHUB_TOKEN")
-	if token == "" {
+	if a.run().Token == "" {
 		return Usagef("--pr-comment needs GITHUB_TOKEN in the environment (the action's github-token input)")
 	}
-	owner, repo, ok := strings.Cut(a.Getenv("GITHUB_REPOSITORY"), "/")
-	if !ok || owner == "" || repo == "" {
+	if _, err := a.run().Repo(); err != nil {
 		return Usagef("--pr-comment needs GITHUB_REPOSITORY=owner/repo")
 	}
 	pr, err := a.prNumber(prFlag)
 	if err != nil {
 		return usageError{err}
 	}
-	a.Reporter.Mask(token)
-	client, err := prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	client, err := a.github("pull request comment")
 	if err != nil {
 		return err
 	}
-	res, err := prcomment.Upsert(ctx, client.Issues, prcomment.Target{Owner: owner, Repo: repo, Number: pr, Marker: prcomment.Marker(doc.Key)}, prcomment.Render(doc))
+	res, err := github.UpsertComment(ctx, client.Issues, github.CommentTarget{Owner: client.Repo.Owner, Repo: client.Repo.Name, Number: pr, Marker: prcomment.Marker(doc.Key)}, prcomment.Render(doc))
 	if err != nil {
 		return fmt.Errorf("pull request comment: %w", err)
 	}
 	switch res.Outcome {
-	case prcomment.SummaryOnly:
+	case github.SummaryOnly:
 		a.Reporter.Warnf("the token may not comment on pull request #%d (%s): the plan is in the job summary only", pr, res.Reason)
 	default:
 		a.Reporter.Infof("pull request #%d: comment %s %s", pr, res.Outcome, res.URL)
@@ -406,8 +315,8 @@ func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedFrom st
 	}
 	d.Backup = &stage.Backup{S3: awsx.S3(awsCfg, a.Getenv), Bucket: be.Bucket, StateKey: be.Key, Dir: f.out}
 	d.RollbackHint = a.rollbackHint()
-	if rev.HeadSHA != "" && a.Getenv("GITHUB_SHA") != "" && rev.HeadSHA != a.Getenv("GITHUB_SHA") {
-		a.Reporter.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, a.Getenv("GITHUB_SHA"))
+	if sha := a.run().SHA; rev.HeadSHA != "" && sha != "" && rev.HeadSHA != sha {
+		a.Reporter.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, sha)
 	}
 	res, err := d.Apply(ctx, rev.Stages)
 	if res.Backup.Local != "" {
@@ -526,19 +435,11 @@ func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref, reviewe
 		if err != nil {
 			return err
 		}
-		results := []prcomment.StageResult{planned[0].Result()}
 		md := fmt.Sprintf("### Rollback to %s\n\nApply it with the hash below (reviewed.json) after approval.\n\n", commit) +
-			prcomment.Render(prcomment.Comment{Stages: results, RunURL: a.runURL(), HeadSHA: commit, Limit: prcomment.MaxSummary})
-		summaryPath := filepath.Join(f.out, "summary.md")
-		if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
+			stage.PlanSummary(stage.PlanComment(planned, a.runURL(), commit), 1)
+		if err := stage.PublishPlan(a.Reporter, planned, md, f.out); err != nil {
 			return err
 		}
-		a.Reporter.Summary(md)
-		abs, _ := filepath.Abs(summaryPath)
-		a.Reporter.Output("has-changes", strconv.FormatBool(planned[0].Summary.HasChanges()))
-		a.Reporter.Output("plan-hash", combinedHash(planned))
-		a.Reporter.Output("summary-path", abs)
-		a.Reporter.Result(planResult(planned, abs))
 		if err := stage.Failed(planned); err != nil {
 			a.Reporter.Errorf("%v", err)
 			return Failed("deploy rollback: the plan failed")
@@ -591,39 +492,28 @@ func runDeployRestore(ctx context.Context, a *App, src string, force bool) error
 // comment carrying the marker and written by the bot counts: anyone can post a comment
 // that looks like it.
 func (a *App) reviewedFromPR(ctx context.Context, pr int) (map[string]string, error) {
-	token := a.Getenv("GITHUB_TOKEN")
-	owner, repo, ok := strings.Cut(a.Getenv("GITHUB_REPOSITORY"), "/")
-	if token == "" || !ok {
+	if _, err := a.run().Repo(); a.run().Token == "" || err != nil {
 		return nil, Usagef("--reviewed pr:%d needs GITHUB_TOKEN and GITHUB_REPOSITORY=owner/repo", pr)
 	}
-	a.Reporter.Mask(token)
-	client, err := prcomment.NewClient(token, a.Getenv("GITHUB_API_URL"))
+	client, err := a.github("--reviewed")
 	if err != nil {
 		return nil, err
 	}
-	marker := prcomment.Marker("")
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		page, resp, err := client.Issues.ListComments(ctx, owner, repo, pr, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list comments on %s/%s#%d: %w", owner, repo, pr, err)
-		}
-		for _, c := range page {
-			if c.GetUser().GetLogin() == prcomment.DefaultAuthor && strings.Contains(c.GetBody(), marker) {
-				h, err := prcomment.ReviewedHashes(c.GetBody())
-				if err != nil {
-					return nil, fmt.Errorf("plan comment on #%d: %w", pr, err)
-				}
-				if len(h) == 0 {
-					return nil, fmt.Errorf("the plan comment on #%d records no stage hashes (did its plan fail?)", pr)
-				}
-				a.Reporter.Infof("reviewed hashes from %s", c.GetHTMLURL())
-				return h, nil
-			}
-		}
-		if resp == nil || resp.NextPage == 0 {
-			return nil, fmt.Errorf("pull request #%d has no plan comment by %s: run deploy plan --pr-comment on it first", pr, prcomment.DefaultAuthor)
-		}
-		opt.Page = resp.NextPage
+	t := github.CommentTarget{Owner: client.Repo.Owner, Repo: client.Repo.Name, Number: pr, Marker: prcomment.Marker("")}
+	c, err := github.FindComment(ctx, client.Issues, t)
+	if err != nil {
+		return nil, err
 	}
+	if c == nil {
+		return nil, fmt.Errorf("pull request #%d has no plan comment by %s: run deploy plan --pr-comment on it first", pr, github.DefaultAuthor)
+	}
+	h, err := prcomment.ReviewedHashes(c.GetBody())
+	if err != nil {
+		return nil, fmt.Errorf("plan comment on #%d: %w", pr, err)
+	}
+	if len(h) == 0 {
+		return nil, fmt.Errorf("the plan comment on #%d records no stage hashes (did its plan fail?)", pr)
+	}
+	a.Reporter.Infof("reviewed hashes from %s", c.GetHTMLURL())
+	return h, nil
 }

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/jitsictl/jitsictl/internal/fakegithub"
+	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/stage"
@@ -164,8 +165,8 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 	}
 
 	gh := fakegithub.New(t)
-	gh.AddToken("rw-token", prcomment.DefaultAuthor, fakegithub.ReadWrite)
-	gh.AddToken("fork-token", prcomment.DefaultAuthor, fakegithub.ReadOnly)
+	gh.AddToken("rw-token", github.DefaultAuthor, fakegithub.ReadWrite)
+	gh.AddToken("fork-token", github.DefaultAuthor, fakegithub.ReadOnly)
 	ghEnv := func(token string) map[string]string {
 		return map[string]string{"GITHUB_TOKEN": token, "GITHUB_REPOSITORY": "acme/meet", "GITHUB_API_URL": gh.URL}
 	}

@@ -87,6 +87,11 @@ type actionFile struct {
 	} `yaml:"outputs"`
 }
 
+// namingNote is the one place the naming scheme is written down.
+const namingNote = "**Names.** Inputs and outputs of the actions, and the step outputs every jitsictl command sets " +
+	"in Actions (`session open` sets `url`, `expires-at`, ...), are kebab-case, as GitHub's own actions name theirs. " +
+	"JSON documents (`--output json`, the session record, plan and cost files) keep snake_case keys, as Terraform and AWS write theirs."
+
 // ActionsReference renders docs/actions.md from the action.yml files under root.
 func ActionsReference(root string) (string, error) {
 	paths := []string{"action.yml"}
@@ -98,6 +103,7 @@ func ActionsReference(root string) (string, error) {
 	sort.Strings(paths[1:])
 	var b strings.Builder
 	b.WriteString("# jitsictl GitHub Actions\n\n<!-- Generated from the action.yml files: go test ./internal/cli -run TestDocs -update -->\n")
+	b.WriteString("\n" + namingNote + "\n")
 	for _, p := range paths {
 		raw, err := os.ReadFile(filepath.Join(root, p))
 		if err != nil {

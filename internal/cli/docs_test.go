@@ -1,16 +1,15 @@
 package cli
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
-)
 
-var update = flag.Bool("update", false, "rewrite docs/ and golden files")
+	"github.com/jitsictl/jitsictl/internal/testbed/golden"
+)
 
 // The reference in docs/ is generated from the command tree and the
 // action.yml files: any command, flag or input added, renamed or removed
@@ -23,18 +22,7 @@ func TestDocsMatchTheCode(t *testing.T) {
 	}
 	for name, got := range map[string]string{"cli.md": CLIReference(), "actions.md": actions} {
 		path := filepath.Join(root, "docs", name)
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (regenerate: go test ./internal/cli -run TestDocs -update)", err)
-		}
-		if string(want) != got {
-			t.Errorf("docs/%s is out of date with the code: regenerate with go test ./internal/cli -run TestDocs -update", name)
-		}
+		golden.CheckPath(t, path, got) // out of date with the code: regenerate with -update
 	}
 }
 

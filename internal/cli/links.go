@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/spf13/cobra"
 
-	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/token"
@@ -92,8 +91,9 @@ func (a *App) publishLinks(ctx context.Context, rec session.Record, rooms []stri
 	if len(rooms) == 0 {
 		rooms = []string{token.DefaultRoom}
 	}
-	inActions, vis := github.RunVisibility(a.Getenv)
-	if inActions && vis == github.Public {
+	rc := a.run()
+	inActions := rc.Actions
+	if inActions && !rc.Private() {
 		a.Reporter.Summary(publicLinksSummary(rec, rooms))
 		a.Reporter.Infof("meeting links are not shown in a public repository; run `jitsictl session links` with AWS credentials to get them")
 		return nil

@@ -40,23 +40,18 @@ func (a *App) reaper() session.Reaper {
 	if a.reaperWorkflow == "" {
 		return nil
 	}
-	r := workflowReaper{file: a.reaperWorkflow, repo: a.Getenv("GITHUB_REPOSITORY")}
-	token := a.Getenv("GITHUB_TOKEN")
-	repo, err := github.ParseRepo(r.repo)
-	switch {
-	case token == "":
+	run := a.run()
+	r := workflowReaper{file: a.reaperWorkflow, repo: run.Repository}
+	if run.Token == "" {
 		r.why = "no GITHUB_TOKEN (in Actions: give the session action `github-token: ${{ github.token }}` and the job `actions: write`)"
-	case err != nil:
-		r.why = fmt.Sprintf("GITHUB_REPOSITORY: %v", err)
-	default:
-		a.Reporter.Mask(token)
-		client, cerr := github.NewClient(token, a.Getenv("GITHUB_API_URL"))
-		if cerr != nil {
-			r.why = cerr.Error()
-			break
-		}
-		r.wf = &github.Workflows{API: client.Actions, Repo: repo}
+		return r
 	}
+	client, err := a.github("the reaper workflow")
+	if err != nil {
+		r.why = err.Error()
+		return r
+	}
+	r.wf = &github.Workflows{API: client.Actions, Repo: client.Repo}
 	return r
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
@@ -67,6 +68,7 @@ type App struct {
 	sessionConfig string
 	// stackOutputs are the stack's outputs as sessionManager read them.
 	stackOutputs outputs.Outputs
+	runCtx       *github.RunContext // read once by run()
 }
 
 // usageError marks bad input, so Run exits with ExitUsage before touching anything.
@@ -219,7 +221,7 @@ func (a *App) setup(cmd *cobra.Command) error {
 	}
 	format := report.Format(a.Output)
 	switch {
-	case a.Output == "" && a.Getenv("GITHUB_ACTIONS") == "true":
+	case a.Output == "" && a.run().Actions:
 		format = report.FormatActions
 	case a.Output == "" || a.Output == "text":
 		format = report.FormatText

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"os/user"
 	"strings"
 	"time"
 
@@ -119,7 +117,7 @@ func newSessionExtend(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a.reportRecord(rec, "")
+			a.reportRecord(rec, "Session extend")
 			return a.sessionLinksAfter(cmd.Context(), rec, rec.Rooms)
 		},
 	}
@@ -224,29 +222,8 @@ func (a *App) reportRecord(rec session.Record, title string) {
 	if rec.State == session.StateLingering {
 		a.Reporter.Output("lingering-until", rec.LingerUntil.UTC().Format(time.RFC3339))
 	}
-	if title != "" && len(rec.Steps) > 0 {
-		a.Reporter.Summary(fmt.Sprintf("### %s: %s\n\n", title, rec.State) + session.Gantt(title, rec.Steps))
+	if title != "" {
+		a.Reporter.Summary(session.Summary(title, rec, time.Local)) // a runner's zone is UTC unless the job sets TZ
 		a.reportPhases(rec)
 	}
-}
-
-// actor names who opened a session: the GitHub user in Actions, user@host elsewhere.
-func (a *App) actor() string {
-	if u := a.Getenv("GITHUB_ACTOR"); u != "" {
-		return u
-	}
-	name := "unknown"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	host, _ := os.Hostname()
-	return name + "@" + host
-}
-
-func (a *App) runURL() string {
-	server, repo, run := a.Getenv("GITHUB_SERVER_URL"), a.Getenv("GITHUB_REPOSITORY"), a.Getenv("GITHUB_RUN_ID")
-	if server == "" || repo == "" || run == "" {
-		return ""
-	}
-	return fmt.Sprintf("%s/%s/actions/runs/%s", server, repo, run)
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jitsictl/jitsictl/internal/testbed"
+	"github.com/jitsictl/jitsictl/internal/testbed/golden"
 )
 
 // transcriptWidth is the widest line a newcomer's first commands may print.
@@ -24,20 +25,7 @@ func goldenTranscript(t *testing.T, name, got string) {
 			t.Errorf("%s line %d is %d columns wide (at most %d):\n%s", name, i+1, n, transcriptWidth, line)
 		}
 	}
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (create it: go test ./internal/cli -run %s -update)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the transcript (rewrite with -update if intended)\n--- got ---\n%s", path, got)
-	}
+	golden.Check(t, name, got)
 }
 
 // Values that differ from run to run, masked in transcripts.

@@ -13,9 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/spf13/cobra"
 
-	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/probe"
-	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -83,7 +81,7 @@ issue event, one sticky comment holds the cost.`,
 			// Cost is reported beside the checks but never decides the exit
 			// status. With no session live it is the last closed one's.
 			var figures *costFigures
-			store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+			store := a.sessionStore(cfg, be)
 			if rec, err := store.Load(ctx); err != nil {
 				a.Reporter.Warnf("session cost: %v", err)
 			} else if in, err := a.readCostInputs(ctx, cfg, out, rec.Record, rec.NLBWanted()); err != nil {

@@ -27,7 +27,7 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/fakegithub"
-	"github.com/jitsictl/jitsictl/internal/prcomment"
+	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/probe/probetest"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/testbed"
@@ -102,7 +102,7 @@ func newLiveStack(t *testing.T) *liveStack {
 }
 
 func (l *liveStack) store() session.Store {
-	return session.Store{API: s3.NewFromConfig(l.cfg), Bucket: l.st.Bucket, Key: RecordKey(l.st.Key)}
+	return session.Store{API: s3.NewFromConfig(l.cfg), Bucket: l.st.Bucket, Key: session.RecordKey(l.st.Key)}
 }
 
 // cliRun is one in-process jitsictl invocation.
@@ -378,8 +378,8 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 
 	t.Run("one sticky comment after two runs; a fork's token writes the summary only", func(t *testing.T) {
 		gh := fakegithub.New(t)
-		gh.AddToken("rw-token-secret", prcomment.DefaultAuthor, fakegithub.ReadWrite)
-		gh.AddToken("ro-token-secret", prcomment.DefaultAuthor, fakegithub.ReadOnly)
+		gh.AddToken("rw-token-secret", github.DefaultAuthor, fakegithub.ReadWrite)
+		gh.AddToken("ro-token-secret", github.DefaultAuthor, fakegithub.ReadOnly)
 		gh.Seed("octo", "meet", 7, "someone", "unrelated comment")
 		event := func(kind string, n int) string {
 			p := filepath.Join(t.TempDir(), "event.json")
@@ -415,7 +415,7 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 			t.Fatalf("%d cost comments after two runs, want one sticky comment: %+v", len(ours), gh.Comments("octo", "meet", 7))
 		}
 		c := ours[0]
-		if c.Author != prcomment.DefaultAuthor || !strings.Contains(c.Body, "### Session cost") || !strings.Contains(c.Body, "xychart-beta") ||
+		if c.Author != github.DefaultAuthor || !strings.Contains(c.Body, "### Session cost") || !strings.Contains(c.Body, "xychart-beta") ||
 			strings.Contains(c.Body, "secret") || c.UpdatedAt.Equal(c.CreatedAt) {
 			t.Errorf("sticky comment (author %s, created %s, updated %s):\n%s", c.Author, c.CreatedAt, c.UpdatedAt, c.Body)
 		}

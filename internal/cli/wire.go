@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/jitsictl/jitsictl/internal/awsx"
-	"github.com/jitsictl/jitsictl/internal/doctor"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/tf"
@@ -53,16 +52,16 @@ func (a *App) terraform(ctx context.Context, dir string) (*tf.Runner, error) {
 
 // initialisedStack returns a runner for --dir, running terraform init first
 // when the root was never initialised (a fresh checkout in Actions).
-func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, doctor.Backend, error) {
+func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, tf.Backend, error) {
 	dir, err := a.StackDir()
 	if err != nil {
-		return nil, doctor.Backend{}, err
+		return nil, tf.Backend{}, err
 	}
 	r, err := a.terraform(ctx, dir)
 	if err != nil {
-		return nil, doctor.Backend{}, err
+		return nil, tf.Backend{}, err
 	}
-	be, err := doctor.ReadBackend(dir)
+	be, err := tf.ReadBackend(dir)
 	if err != nil {
 		cfg := a.BackendConfig
 		if cfg == "" {
@@ -71,22 +70,22 @@ func (a *App) initialisedStack(ctx context.Context) (*tf.Runner, doctor.Backend,
 			}
 		}
 		if cfg == "" {
-			return nil, doctor.Backend{}, fmt.Errorf("%w; pass --backend-config <file> (see terraform/backend.hcl.example)", err)
+			return nil, tf.Backend{}, fmt.Errorf("%w; pass --backend-config <file> (see terraform/backend.hcl.example)", err)
 		}
 		a.Reporter.Infof("initialising %s with %s", dir, cfg)
 		if err := r.Init(ctx, cfg); err != nil {
-			return nil, doctor.Backend{}, err
+			return nil, tf.Backend{}, err
 		}
-		if be, err = doctor.ReadBackend(dir); err != nil {
-			return nil, doctor.Backend{}, err
+		if be, err = tf.ReadBackend(dir); err != nil {
+			return nil, tf.Backend{}, err
 		}
 	}
 	return r, be, nil
 }
 
-// RecordKey puts the session record beside the state object it belongs to.
-func RecordKey(stateKey string) string {
-	return path.Join(path.Dir(stateKey), "jitsictl-session.json")
+// sessionStore is the session record beside the stack's state.
+func (a *App) sessionStore(cfg aws.Config, be tf.Backend) session.Store {
+	return session.StoreBeside(awsx.S3(cfg, a.Getenv), be.Bucket, be.Key)
 }
 
 // sessionManager wires the session flows to Terraform and AWS.
@@ -107,7 +106,7 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	if out.ClusterName == "" || out.ServiceName == "" {
 		return nil, errors.New("the stack outputs name no ECS cluster/service: apply the stack first (jitsictl deploy apply)")
 	}
-	store := session.Store{API: awsx.S3(cfg, a.Getenv), Bucket: be.Bucket, Key: RecordKey(be.Key)}
+	store := a.sessionStore(cfg, be)
 	w := a.sessionWiring
 	if w.Linger == (session.LingerPolicy{}) {
 		if w.Linger, err = lingerPolicy(a.sessionConfig); err != nil {
@@ -133,7 +132,7 @@ func (s tfStack) Outputs(ctx context.Context) (outputs.Outputs, error) { return 
 // owner identifies this run in the lease: the Actions run, or user@host:pid.
 func (a *App) owner() string {
 	if u := a.runURL(); u != "" {
-		return u + "/attempts/" + a.Getenv("GITHUB_RUN_ATTEMPT")
+		return fmt.Sprintf("%s/attempts/%d", u, a.run().RunAttempt)
 	}
 	return fmt.Sprintf("%s:%d", a.actor(), os.Getpid())
 }
@@ -147,7 +146,7 @@ func (a *App) terraformLog() io.Writer {
 		return a.tfLog
 	}
 	a.tfLog = a.Stderr
-	if a.Getenv("GITHUB_ACTIONS") == "true" && a.Output != "json" {
+	if a.run().Actions && a.Output != "json" {
 		return a.tfLog
 	}
 	path, flags := a.Getenv("JITSICTL_TERRAFORM_LOG"), os.O_CREATE|os.O_WRONLY|os.O_APPEND

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,7 +36,7 @@ type Event struct {
 	TaskARN string
 }
 
-// Scheduler runs until Stop or the end of the test.
+// Scheduler runs until Stop.
 type Scheduler struct {
 	api     *ecs.Client
 	cluster string
@@ -50,18 +49,6 @@ type Scheduler struct {
 
 	mu     sync.Mutex
 	events []Event
-}
-
-// Start is Run for tests: a scheduler error fails the test, and the
-// scheduler stops with it.
-func Start(t testing.TB, cfg aws.Config, cluster, service string, opts Options) *Scheduler {
-	t.Helper()
-	s, err := Run(cfg, cluster, service, opts, func(err error) { t.Errorf("ecssim: %v", err) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Stop)
-	return s
 }
 
 // Run sets moto's ECS tasks to manual transitions and starts the scheduler

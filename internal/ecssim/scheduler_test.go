@@ -36,7 +36,7 @@ func privateIP(task types.Task) string {
 	return ""
 }
 
-func scale(t *testing.T, c *ecs.Client, f ecssim.Fixture, n int32) {
+func scale(t *testing.T, c *ecs.Client, f testbed.ECSFixture, n int32) {
 	t.Helper()
 	if _, err := c.UpdateService(context.Background(), &ecs.UpdateServiceInput{
 		Cluster: &f.Cluster, Service: &f.Service, DesiredCount: &n,
@@ -60,9 +60,9 @@ func waitEvents(t *testing.T, s *ecssim.Scheduler, n int) []ecssim.Event {
 
 func TestSchedulerFollowsDesiredCount(t *testing.T) {
 	cfg := testbed.Moto(t).AWSConfig(t)
-	f := ecssim.NewFixture(t, cfg, ecssim.FixtureOptions{})
+	f := testbed.NewECSFixture(t, cfg, testbed.ECSFixtureOptions{})
 	c := ecs.NewFromConfig(cfg)
-	s := ecssim.Start(t, cfg, f.Cluster, f.Service, ecssim.Options{StartDelay: 300 * time.Millisecond, StopDelay: 200 * time.Millisecond, Poll: 20 * time.Millisecond})
+	s := testbed.StartECSSim(t, cfg, f.Cluster, f.Service, ecssim.Options{StartDelay: 300 * time.Millisecond, StopDelay: 200 * time.Millisecond, Poll: 20 * time.Millisecond})
 
 	// Nothing happens while desired is 0.
 	time.Sleep(200 * time.Millisecond)
@@ -120,9 +120,9 @@ func TestSchedulerFollowsDesiredCount(t *testing.T) {
 
 func TestSchedulerReplacesAStoppedTask(t *testing.T) {
 	cfg := testbed.Moto(t).AWSConfig(t)
-	f := ecssim.NewFixture(t, cfg, ecssim.FixtureOptions{Cluster: "c2", Service: "web"})
+	f := testbed.NewECSFixture(t, cfg, testbed.ECSFixtureOptions{Cluster: "c2", Service: "web"})
 	c := ecs.NewFromConfig(cfg)
-	s := ecssim.Start(t, cfg, f.Cluster, f.Service, ecssim.Options{Poll: 20 * time.Millisecond})
+	s := testbed.StartECSSim(t, cfg, f.Cluster, f.Service, ecssim.Options{Poll: 20 * time.Millisecond})
 	scale(t, c, f, 1)
 	first := waitEvents(t, s, 1)[0]
 	// A task that dies (e.g. an essential container exits) is replaced, as ECS does.

@@ -33,17 +33,17 @@ const (
 type env struct {
 	cfg aws.Config
 	ecs *ecs.Client
-	f   ecssim.Fixture
+	f   testbed.ECSFixture
 }
 
 // setup gives each test an empty moto with one service at desired 0. Tests
 // share the server and reset it, so they do not run in parallel.
-func setup(t *testing.T, o ecssim.FixtureOptions) env {
+func setup(t *testing.T, o testbed.ECSFixtureOptions) env {
 	t.Helper()
 	moto := testbed.Moto(t) // reset: tests share it, so none runs in parallel
 	moto.ManualECSTasks(t)
 	cfg := moto.AWSConfig(t)
-	return env{cfg: cfg, ecs: ecs.NewFromConfig(cfg), f: ecssim.NewFixture(t, cfg, o)}
+	return env{cfg: cfg, ecs: ecs.NewFromConfig(cfg), f: testbed.NewECSFixture(t, cfg, o)}
 }
 
 // counting passes every call to moto and counts UpdateService and DescribeServices calls.
@@ -68,7 +68,7 @@ func (c *counting) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 }
 
 func TestScaleIsIdempotent(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{})
+	e := setup(t, testbed.ECSFixtureOptions{})
 	api := &counting{Client: e.ecs}
 	ctx := context.Background()
 
@@ -94,7 +94,7 @@ func TestScaleIsIdempotent(t *testing.T) {
 }
 
 func TestServiceTasksKeepsOnlyTheServiceGroup(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{})
+	e := setup(t, testbed.ECSFixtureOptions{})
 	ctx := context.Background()
 	svc, err := e.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &e.f.Cluster, Services: []string{e.f.Service}})
 	if err != nil {
@@ -142,9 +142,9 @@ func TestServiceTasksKeepsOnlyTheServiceGroup(t *testing.T) {
 }
 
 func TestWaitRunningAfterScaleUp(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{HealthCheck: true})
+	e := setup(t, testbed.ECSFixtureOptions{HealthCheck: true})
 	ctx := context.Background()
-	sim := ecssim.Start(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{StartDelay: 300 * time.Millisecond, Poll: fast})
+	sim := testbed.StartECSSim(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{StartDelay: 300 * time.Millisecond, Poll: fast})
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -195,9 +195,9 @@ func (p *pendingUntil) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksI
 }
 
 func TestWaitIPWhilePendingAndRunningTimesOutWithState(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{})
+	e := setup(t, testbed.ECSFixtureOptions{})
 	ctx := context.Background()
-	ecssim.Start(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{Poll: fast})
+	testbed.StartECSSim(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{Poll: fast})
 	api := &pendingUntil{Client: e.ecs}
 	if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
@@ -222,9 +222,9 @@ func TestWaitIPWhilePendingAndRunningTimesOutWithState(t *testing.T) {
 }
 
 func TestWaitRunningReportsWhyTheTaskStopped(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{})
+	e := setup(t, testbed.ECSFixtureOptions{})
 	ctx := context.Background()
-	ecssim.Start(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{Poll: fast})
+	testbed.StartECSSim(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{Poll: fast})
 	api := &pendingUntil{Client: e.ecs}
 	if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
@@ -257,7 +257,7 @@ func TestWaitRunningReportsWhyTheTaskStopped(t *testing.T) {
 }
 
 func TestWaitRunningFailsFastAtDesiredZero(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{})
+	e := setup(t, testbed.ECSFixtureOptions{})
 	api := &counting{Client: e.ecs}
 	_, err := ecsx.WaitRunning(context.Background(), api, e.f.Cluster, e.f.Service, patient, nil, ecsx.PollEvery(fast))
 	if err == nil || !strings.Contains(err.Error(), "scaled to 0") {
@@ -270,7 +270,7 @@ func TestWaitRunningFailsFastAtDesiredZero(t *testing.T) {
 }
 
 func TestWaitRunningTimesOutWithoutScheduler(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{})
+	e := setup(t, testbed.ECSFixtureOptions{})
 	ctx := context.Background()
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
@@ -288,9 +288,9 @@ func TestWaitRunningTimesOutWithoutScheduler(t *testing.T) {
 }
 
 func TestWaitStopped(t *testing.T) {
-	e := setup(t, ecssim.FixtureOptions{})
+	e := setup(t, testbed.ECSFixtureOptions{})
 	ctx := context.Background()
-	sim := ecssim.Start(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{StopDelay: 300 * time.Millisecond, Poll: fast})
+	sim := testbed.StartECSSim(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{StopDelay: 300 * time.Millisecond, Poll: fast})
 	if _, err := ecsx.Scale(ctx, e.ecs, e.f.Cluster, e.f.Service, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -341,9 +341,9 @@ func (h healthUnknown) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksI
 func TestWaitRunningNeedsHealthyOnlyWithHealthChecks(t *testing.T) {
 	for _, checks := range []bool{true, false} {
 		t.Run(fmt.Sprintf("health checks %v", checks), func(t *testing.T) {
-			e := setup(t, ecssim.FixtureOptions{HealthCheck: checks})
+			e := setup(t, testbed.ECSFixtureOptions{HealthCheck: checks})
 			ctx := context.Background()
-			ecssim.Start(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{Poll: fast})
+			testbed.StartECSSim(t, e.cfg, e.f.Cluster, e.f.Service, ecssim.Options{Poll: fast})
 			api := healthUnknown{e.ecs}
 			if _, err := ecsx.Scale(ctx, api, e.f.Cluster, e.f.Service, 1); err != nil {
 				t.Fatal(err)

@@ -9,14 +9,14 @@ import (
 	"github.com/google/go-github/v66/github"
 
 	"github.com/jitsictl/jitsictl/internal/fakegithub"
-	"github.com/jitsictl/jitsictl/internal/prcomment"
+	ghclient "github.com/jitsictl/jitsictl/internal/github"
 )
 
 var testRepo = Repo{Owner: "octo-org", Name: "jitsi", Environment: "production", DefaultBranch: "main"}
 
 func client(t *testing.T, gh *fakegithub.Server, token string) *github.Client {
 	t.Helper()
-	c, err := prcomment.NewClient(token, gh.URL)
+	c, err := ghclient.NewClient(token, gh.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

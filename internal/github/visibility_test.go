@@ -6,51 +6,36 @@ import (
 	"testing"
 )
 
-func TestRepoVisibility(t *testing.T) {
+// A link is a bearer credential: only a payload that proves the repository
+// private may put one in a job summary; anything else counts as public.
+func TestRunContextPrivateOnlyWhenThePayloadSaysSo(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name, payload string
-		want          Visibility
+		private       bool
 	}{
-		{"private flag", `{"repository":{"private":true}}`, Private},
-		{"private visibility", `{"repository":{"private":true,"visibility":"private"}}`, Private},
-		{"internal", `{"repository":{"private":true,"visibility":"internal"}}`, Private},
-		{"public", `{"repository":{"private":false,"visibility":"public"}}`, Public},
-		{"visibility wins over a contradicting flag", `{"repository":{"private":true,"visibility":"public"}}`, Public},
-		{"no repository", `{"inputs":{"hours":"2"}}`, Public},
-		{"repository without either field", `{"repository":{"full_name":"o/r"}}`, Public},
-		{"not JSON", `private`, Public},
-		{"empty", ``, Public},
+		{"private flag", `{"repository":{"private":true}}`, true},
+		{"private visibility", `{"repository":{"private":true,"visibility":"private"}}`, true},
+		{"internal", `{"repository":{"private":true,"visibility":"internal"}}`, true},
+		{"public", `{"repository":{"private":false,"visibility":"public"}}`, false},
+		{"visibility wins over a contradicting flag", `{"repository":{"private":true,"visibility":"public"}}`, false},
+		{"no repository", `{"inputs":{"hours":"2"}}`, false},
+		{"repository without either field", `{"repository":{"full_name":"o/r"}}`, false},
+		{"not JSON", `private`, false},
+		{"empty", ``, false},
 	} {
 		p := filepath.Join(dir, tc.name+".json")
 		if err := os.WriteFile(p, []byte(tc.payload), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if got := RepoVisibility(p); got != tc.want {
-			t.Errorf("%s: RepoVisibility = %s, want %s", tc.name, got, tc.want)
+		env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": p}
+		c, _ := ReadRunContext(func(k string) string { return env[k] })
+		if c.Private() != tc.private || !c.Actions {
+			t.Errorf("%s: Private() = %v (visibility %q, in Actions %v), want %v", tc.name, c.Private(), c.Visibility, c.Actions, tc.private)
 		}
 	}
-	if got := RepoVisibility(""); got != Public {
-		t.Errorf("no event path: %s, want public", got)
-	}
-	if got := RepoVisibility(filepath.Join(dir, "missing.json")); got != Public {
-		t.Errorf("missing event file: %s, want public", got)
-	}
-}
-
-func TestRunVisibility(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "event.json")
-	if err := os.WriteFile(p, []byte(`{"repository":{"private":true}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	if in, _ := RunVisibility(env(nil)); in {
-		t.Error("outside Actions: RunVisibility says inside")
-	}
-	if in, v := RunVisibility(env(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": p})); !in || v != Private {
-		t.Errorf("private event: %v %s", in, v)
-	}
-	if in, v := RunVisibility(env(map[string]string{"GITHUB_ACTIONS": "true"})); !in || v != Public {
-		t.Errorf("Actions without an event: %v %s, want public", in, v)
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": filepath.Join(dir, "missing.json")}
+	if c, _ := ReadRunContext(func(k string) string { return env[k] }); c.Private() {
+		t.Errorf("missing event file: private, want public")
 	}
 }

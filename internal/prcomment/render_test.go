@@ -3,7 +3,6 @@ package prcomment
 import (
 	"compress/gzip"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,9 +13,8 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/jitsictl/jitsictl/internal/plan"
+	"github.com/jitsictl/jitsictl/internal/testbed/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 const runURL = "https://github.com/jitsictl/jitsictl/actions/runs/123456789"
 
@@ -114,18 +112,7 @@ func TestRenderGolden(t *testing.T) {
 			t.Parallel()
 			got := Render(c)
 			path := filepath.Join("testdata", name+".golden.md")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./internal/prcomment -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("rendered comment differs from %s (rerun with -update and review the diff)\n--- got ---\n%s", path, got)
-			}
+			golden.CheckPath(t, path, got)
 			checkWellFormed(t, got, MaxBody)
 			if !strings.HasPrefix(got, Marker(c.Key)+"\n"+reviewedLine(c.Stages)+"### "+Headline(c.Stages)+"\n") {
 				t.Errorf("body does not start with marker and headline:\n%.300s", got)

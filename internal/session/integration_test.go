@@ -55,7 +55,7 @@ func newEnv(t testing.TB, emu *testbed.Emulator, project string) *env {
 	if e.out.Project != project {
 		t.Fatalf("stack project %q, want %q", e.out.Project, project)
 	}
-	e.sched = ecssim.Start(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: taskStartDelay, Poll: 100 * time.Millisecond})
+	e.sched = testbed.StartECSSim(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: taskStartDelay, Poll: 100 * time.Millisecond})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("jitsictl log:\n%s", e.log.String())

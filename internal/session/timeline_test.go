@@ -1,31 +1,13 @@
 package session
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	goldenfile "github.com/jitsictl/jitsictl/internal/testbed/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
+func golden(t *testing.T, name, got string) { t.Helper(); goldenfile.Check(t, name, got) }
 
 func TestGanttShowsOverlapAndFailures(t *testing.T) {
 	t.Parallel()

@@ -3,10 +3,7 @@ package sweep_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,9 +18,8 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/sweep"
 	"github.com/jitsictl/jitsictl/internal/testbed"
+	goldenfile "github.com/jitsictl/jitsictl/internal/testbed/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) { testbed.Main(m) }
 
@@ -49,22 +45,7 @@ func TestInventoryString(t *testing.T) {
 	}
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n got:\n%s\nwant:\n%s", name, got, want)
-	}
-}
+func golden(t *testing.T, name, got string) { t.Helper(); goldenfile.Check(t, name, got) }
 
 // world is a moto account with a leaked session next to things that must
 // survive the sweep.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+	"github.com/jitsictl/jitsictl/internal/testbed/golden"
+)
 
 // fixture copies testdata/fixture into a fresh directory so tests can run in parallel.
 func fixture(t *testing.T) string {
@@ -330,19 +329,7 @@ func TestCLIConfigGolden(t *testing.T) {
 		}
 		// Stable golden text: temp paths replaced by placeholders.
 		got := strings.NewReplacer(tc.mirror, "MIRROR", cache, "CACHE").Replace(string(b))
-		golden := filepath.Join("testdata", "cliconfig-"+tc.name+".golden")
-		if *update {
-			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if got != string(want) {
-			t.Errorf("%s CLI config:\n%s\nwant:\n%s", tc.name, got, want)
-		}
+		golden.Check(t, "cliconfig-"+tc.name+".golden", got)
 	}
 
 	bad := func(k string) string {

@@ -60,8 +60,8 @@ func newBed(t *testing.T) *bed {
 	b.st.Apply(t, tf.Vars{"nlb_enabled": false}) // idle, as a deploy leaves it
 	b.out = b.st.Outputs(t)
 	b.cfg = b.emu.AWSConfig(t)
-	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: cli.RecordKey(b.st.Key)}
-	ecssim.Start(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 200 * time.Millisecond})
+	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: session.RecordKey(b.st.Key)}
+	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 200 * time.Millisecond})
 	serveSession(t)
 
 	b.gh = fakegithub.New(t)
@@ -178,8 +178,8 @@ func TestWorkflowsWithAct(t *testing.T) {
 		if d := rec.ExpiresAt.Sub(rec.OpenedAt); d != 3*time.Hour {
 			t.Errorf("session open for %s, want the 3 hours given as input", d)
 		}
-		if sum := r.summary("session"); !strings.Contains(sum, "### Session open: open") || !strings.Contains(sum, "```mermaid") {
-			t.Errorf("session step summary lacks the title and the step chart:\n%s", sum)
+		if sum := r.summary("session"); !strings.Contains(sum, "### Session open: open") || !strings.Contains(sum, "**Open until ") || !strings.Contains(sum, "```mermaid") {
+			t.Errorf("session step summary lacks the title, the expiry or the step chart:\n%s", sum)
 		}
 		if got := r.stepResults()[verifyStepID(r)]; got != "success" {
 			t.Errorf("verify step: %q, want success", got)

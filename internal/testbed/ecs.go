@@ -1,4 +1,4 @@
-package ecssim
+package testbed
 
 import (
 	"context"
@@ -9,25 +9,27 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/jitsictl/jitsictl/internal/ecssim"
 )
 
-// Fixture is a minimal Fargate service: a VPC with DNS hostnames (moto needs
+// ECSFixture is a minimal Fargate service: a VPC with DNS hostnames (moto needs
 // them for awsvpc tasks), one subnet, a security group, a cluster, an awsvpc
 // task definition and a service at desiredCount 0.
-type Fixture struct {
+type ECSFixture struct {
 	VPC, Subnet, SecurityGroup string
 	Cluster, Service           string
 	TaskDefinition             string // ARN
 }
 
-// FixtureOptions choose names and whether containers declare health checks.
-type FixtureOptions struct {
+// ECSFixtureOptions choose names and whether containers declare health checks.
+type ECSFixtureOptions struct {
 	Cluster, Service string // default "jitsi", "jvb"
 	HealthCheck      bool
 }
 
-// NewFixture creates the resources in the account cfg points at.
-func NewFixture(t testing.TB, cfg aws.Config, o FixtureOptions) Fixture {
+// NewECSFixture creates the resources in the account cfg points at.
+func NewECSFixture(t testing.TB, cfg aws.Config, o ECSFixtureOptions) ECSFixture {
 	t.Helper()
 	ctx := context.Background()
 	if o.Cluster == "" {
@@ -59,7 +61,7 @@ func NewFixture(t testing.TB, cfg aws.Config, o FixtureOptions) Fixture {
 	if err != nil {
 		t.Fatalf("create security group: %v", err)
 	}
-	f := Fixture{
+	f := ECSFixture{
 		VPC: vpcID, Subnet: aws.ToString(sub.Subnet.SubnetId), SecurityGroup: aws.ToString(sg.GroupId),
 		Cluster: o.Cluster, Service: o.Service,
 	}
@@ -101,4 +103,16 @@ func NewFixture(t testing.TB, cfg aws.Config, o FixtureOptions) Fixture {
 		t.Fatalf("create service: %v", err)
 	}
 	return f
+}
+
+// StartECSSim is ecssim.Run for tests: a scheduler error fails the test, and
+// the scheduler stops with it.
+func StartECSSim(t testing.TB, cfg aws.Config, cluster, service string, opts ecssim.Options) *ecssim.Scheduler {
+	t.Helper()
+	s, err := ecssim.Run(cfg, cluster, service, opts, func(err error) { t.Errorf("ecssim: %v", err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	return s
 }

@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+
+	"github.com/jitsictl/jitsictl/internal/github"
+)
+
+// run is this workflow run's GitHub context (internal/github reads it once).
+// A payload that cannot be read is a warning: what needs it then finds no
+// pull request, and says so.
+func (a *App) run() github.RunContext {
+	if a.runCtx == nil {
+		c, err := github.ReadRunContext(a.Getenv)
+		if err != nil && a.Reporter != nil {
+			a.Reporter.Warnf("GitHub context: %v", err)
+		}
+		a.runCtx = &c
+	}
+	return *a.runCtx
+}
+
+// runURL is the Actions run's page; empty elsewhere.
+func (a *App) runURL() string { return a.run().RunURL() }
+
+// actor names who opened a session: the GitHub user in Actions, user@host elsewhere.
+func (a *App) actor() string {
+	if u := a.run().Actor; u != "" {
+		return u
+	}
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
+
+// github is a client for the run's repository with its token (masked in
+// the log); the error names what is missing and what it was needed for.
+func (a *App) github(purpose string) (*github.Client, error) {
+	c, err := a.run().Client()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", purpose, err)
+	}
+	a.Reporter.Mask(a.run().Token)
+	return c, nil
+}
