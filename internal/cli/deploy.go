@@ -240,6 +240,10 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err != nil {
 		return err
 	}
+	imagesMD, imagesErr := a.checkImages(ctx, planVariables(planned))
+	if errors.As(imagesErr, new(usageError)) {
+		return imagesErr
+	}
 	results := make([]prcomment.StageResult, len(planned))
 	for i, p := range planned {
 		results[i] = p.Result()
@@ -250,6 +254,10 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	md := prcomment.Render(summary)
 	if len(planned) > 1 {
 		md += "\n" + stagedPlanNote + "\n"
+	}
+	md += imagesMD
+	if imagesErr != nil {
+		md += "\n### Image check failed\n\n```\n" + imagesErr.Error() + "\n```\n"
 	}
 	summaryPath := filepath.Join(f.out, "summary.md")
 	if err := os.WriteFile(summaryPath, []byte(md), 0o644); err != nil {
@@ -278,6 +286,10 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err := stage.Failed(planned); err != nil {
 		a.Reporter.Errorf("%v", err)
 		return Failed("deploy plan: a stage failed to plan or breaks its policy")
+	}
+	if imagesErr != nil {
+		a.Reporter.Errorf("%v", imagesErr)
+		return Failed("deploy plan: the pinned images failed their check")
 	}
 	return nil
 }

@@ -3,75 +3,34 @@ package images
 import (
 	"context"
 	"net"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/jitsictl/jitsictl/internal/images/imagestest"
 )
 
 const tag = "stable-11146-2"
 
-// localRegistry is go-containerregistry's in-process OCI registry on loopback.
-func localRegistry(t *testing.T) string {
-	t.Helper()
-	s := httptest.NewServer(registry.New())
-	t.Cleanup(s.Close)
-	return strings.TrimPrefix(s.URL, "http://")
-}
-
-// push publishes an index holding one random image per platform (os/arch) plus, like
-// docker buildx, an attestation entry, and returns its digest.
-func push(t *testing.T, ref string, platforms ...string) string {
-	t.Helper()
-	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
-	for _, p := range platforms {
-		img, err := random.Image(256, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		os, arch, _ := strings.Cut(p, "/")
-		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: os, Architecture: arch}}})
-	}
-	att, err := random.Image(64, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: att, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "unknown", Architecture: "unknown"}}})
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.WriteIndex(r, idx); err != nil {
-		t.Fatal(err)
-	}
-	d, err := idx.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d.String()
-}
-
-// release publishes the four images of a release on host and returns their pins as
-// the stack names them (ghcr.io/jitsi/…), which Registry{Host} redirects to host.
+// release publishes a release on host and returns its pins as the stack names them
+// (ghcr.io/jitsi/…), which Registry{Host} redirects to host.
 func release(t *testing.T, host string, platforms func(component string) []string) []Pin {
 	t.Helper()
+	digests := imagestest.Release(t, host, tag, platforms)
 	var pins []Pin
 	for _, c := range Components {
-		d := push(t, host+"/jitsi/"+c+":"+tag, platforms(c)...)
-		pins = append(pins, Pin{Component: c, Repo: "ghcr.io/jitsi/" + c, Tag: tag, Digest: d})
+		pins = append(pins, Pin{Component: c, Repo: "ghcr.io/jitsi/" + c, Tag: tag, Digest: digests[c]})
 	}
 	return pins
 }
 
-func both(string) []string { return []string{"linux/amd64", "linux/arm64"} }
+var (
+	localRegistry = imagestest.Registry
+	push          = imagestest.Publish
+	both          = imagestest.Both
+)
 
 func TestCheckMultiArchIndexPasses(t *testing.T) {
 	host := localRegistry(t)
