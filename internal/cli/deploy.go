@@ -408,7 +408,7 @@ func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedFrom st
 	} else if rev, err = stage.ReadReviewed(reviewedFrom); err != nil {
 		return usageError{err}
 	}
-	d, _, be, err := a.deployer(ctx, f, true)
+	d, r, be, err := a.deployer(ctx, f, true)
 	if err != nil {
 		return err
 	}
@@ -422,6 +422,9 @@ func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedFrom st
 		a.Reporter.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, a.Getenv("GITHUB_SHA"))
 	}
 	res, err := d.Apply(ctx, rev.Stages)
+	if err == nil {
+		err = a.copyImagesAfterApply(ctx, r, awsCfg)
+	}
 	if res.Backup.Local != "" {
 		abs, _ := filepath.Abs(res.Backup.Local)
 		a.Reporter.Output("backup-path", abs)
@@ -565,6 +568,9 @@ func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref, reviewe
 	d.Backup = &stage.Backup{S3: awsx.S3(awsCfg, a.Getenv), Bucket: be.Bucket, StateKey: be.Key, Dir: f.out}
 	a.Reporter.Infof("rolling back to the configuration of %s (%s), as reviewed", ref, commit)
 	res, err := d.Apply(ctx, rev.Stages)
+	if err == nil {
+		err = a.copyImagesAfterApply(ctx, r, awsCfg)
+	}
 	a.Reporter.Result(struct {
 		Commit       string      `json:"commit"`
 		Backup       stage.Saved `json:"backup"`

@@ -9,11 +9,16 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/images"
+	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/stage"
+	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
 func init() { register(newImagesCmd) }
@@ -162,4 +167,52 @@ func imageSource(mode string) string {
 		return "the stack's ECR copies"
 	}
 	return "the source registry"
+}
+
+// copyImagesToECR is deploy apply's last step with images = "ecr": the pinned images,
+// fetched by digest from the source registry, pushed into the stack's repositories
+// with a token from ECR (no Docker daemon). Copies already there are left alone.
+func (a *App) copyImagesToECR(ctx context.Context, img outputs.Images, cfg aws.Config) error {
+	if img.Mode != images.ModeECR {
+		return nil
+	}
+	auth, err := images.ECRAuth(ctx, ecr.NewFromConfig(cfg))
+	if err != nil {
+		return err
+	}
+	return a.copyImages(ctx, img, remote.WithAuth(auth))
+}
+
+func (a *App) copyImages(ctx context.Context, img outputs.Images, dst ...remote.Option) error {
+	pins, err := images.Settings{Registry: img.Registry, Tag: img.Tag, Digests: img.Digests}.Pins()
+	if err != nil {
+		return err
+	}
+	src := images.Registry{Host: a.Getenv(imageRegistryEnv)}
+	for _, p := range pins {
+		repo := img.ECRRepositories[p.Component]
+		if repo == "" {
+			return fmt.Errorf("images = \"ecr\" but the stack has no repository for %s (is terraform/ from another jitsictl version?)", p.Component)
+		}
+		c, err := images.Copy(ctx, p, src, repo, dst...)
+		if err != nil {
+			return fmt.Errorf("copy the pinned images into ECR: %w; deploy apply again retries (copies already made stay)", err)
+		}
+		if c.Already {
+			a.Reporter.Infof("%s: already in ECR", c.To)
+		} else {
+			a.Reporter.Infof("copied %s to %s", p.Ref(), c.To)
+		}
+	}
+	return nil
+}
+
+// copyImagesAfterApply reads the applied stack's images output and copies them into
+// ECR when it says so: before any session can start a task that pulls them.
+func (a *App) copyImagesAfterApply(ctx context.Context, r *tf.Runner, cfg aws.Config) error {
+	out, err := r.Outputs(ctx)
+	if err != nil {
+		return fmt.Errorf("read the stack's outputs to copy its images: %w", err)
+	}
+	return a.copyImagesToECR(ctx, out.Images, cfg)
 }

@@ -9,9 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/jitsictl/jitsictl/internal/images/imagestest"
+	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/stage"
 )
 
@@ -98,5 +101,37 @@ func TestDeployPlanImageCheckSkip(t *testing.T) {
 	// Unset, an emulator run checks like any other (and these images are not pinned).
 	if _, err := testApp(map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}).checkImages(ctx, vars); err == nil {
 		t.Fatal("an emulator run without skip skipped the check")
+	}
+}
+
+// deploy apply's copy step with images = "ecr": the destination here is a second local
+// registry (moto has no image push API); ECR's token is TestECRAuthOnEmulator's.
+func TestDeployCopiesPinnedImages(t *testing.T) {
+	ctx := context.Background()
+	src, dst := imagestest.Registry(t), imagestest.Registry(t)
+	digests := imagestest.Release(t, src, "stable-11146-2", imagestest.Both)
+	img := outputs.Images{Mode: "ecr", Architecture: "ARM64", Registry: "ghcr.io/jitsi", Tag: "stable-11146-2", Digests: digests, ECRRepositories: map[string]string{}}
+	for c := range digests {
+		img.ECRRepositories[c] = dst + "/jitsi/" + c
+	}
+	a := testApp(map[string]string{imageRegistryEnv: src})
+	if err := a.copyImages(ctx, img); err != nil {
+		t.Fatal(err)
+	}
+	for c, d := range digests {
+		ref, _ := name.ParseReference(dst + "/jitsi/" + c + ":stable-11146-2")
+		got, err := remote.Head(ref)
+		if err != nil || got.Digest.String() != d {
+			t.Fatalf("%s in the destination: %v %v, want %s", c, got, err, d)
+		}
+	}
+	// The stack's task definition then checks against the copies like the source.
+	md, err := testApp(map[string]string{imageRegistryEnv: dst}).checkImages(ctx, planVariables(stackVariables("ARM64", digests)))
+	if err != nil || !strings.Contains(md, "linux/amd64, linux/arm64") {
+		t.Fatalf("check of the copies: %v\n%s", err, md)
+	}
+	delete(img.ECRRepositories, "jvb")
+	if err := a.copyImages(ctx, img); err == nil || !strings.Contains(err.Error(), "no repository for jvb") {
+		t.Fatalf("missing repository: %v", err)
 	}
 }
