@@ -54,8 +54,6 @@ locals {
   }
   jwt_app_id = var.project
 
-  image = { for c in ["web", "prosody", "jicofo", "jvb"] : c => "ghcr.io/jitsi/${c}:${var.jitsi_image_tag}" }
-
   secret_arn = { for k, p in aws_ssm_parameter.secret : k => p.arn }
 
   # ECS renders env maps as sorted name/value lists; sorting here keeps plans quiet.
@@ -225,7 +223,7 @@ resource "aws_ecs_service" "jitsi" {
   network_configuration {
     subnets          = aws_subnet.public[*].id
     security_groups  = [aws_security_group.task.id]
-    assign_public_ip = true # image pulls from ghcr.io without a NAT gateway
+    assign_public_ip = true # image pulls (ghcr.io, or ECR's public endpoint) without a NAT gateway
   }
 
   service_connect_configuration {

@@ -11,7 +11,8 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 }
 
 # The execution role starts the task: it reads this project's parameters and writes logs,
-# nothing else (no AmazonECSTaskExecutionRolePolicy: images come from public ghcr.io).
+# and pulls the stack's own ECR copies of the images (images = "ecr"), nothing else (no
+# AmazonECSTaskExecutionRolePolicy).
 #
 # terraform/bootstrap creates it (<project>-ecs-task-execution, same policy), so that the
 # deploy role needs no IAM writes at all: a role that may create or edit roles can make
@@ -56,6 +57,20 @@ data "aws_iam_policy_document" "execution" {
       variable = "kms:ViaService"
       values   = ["ssm.${var.region}.amazonaws.com"]
     }
+  }
+
+  # The stack's ECR copies (images = "ecr", terraform/images.tf); the token call has no
+  # resource-level permission.
+  statement {
+    sid       = "PullProjectImages"
+    actions   = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+    resources = ["arn:${data.aws_partition.current.partition}:ecr:${var.region}:${data.aws_caller_identity.current.account_id}:repository/${var.project}/*"]
+  }
+
+  statement {
+    sid       = "RegistryToken"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
   }
 
   statement {

@@ -68,6 +68,12 @@ variable "vpc_cidr" {
   default     = "10.42.0.0/16"
 }
 
+variable "jitsi_image_registry" {
+  description = "Where the docker-jitsi-meet images come from: <registry>/<namespace>, the images being <this>/{web,prosody,jicofo,jvb}."
+  type        = string
+  default     = "ghcr.io/jitsi"
+}
+
 variable "jitsi_image_tag" {
   description = "docker-jitsi-meet release tag for ghcr.io/jitsi/{web,prosody,jicofo,jvb}. Pin a release, never 'stable'."
   type        = string
@@ -103,9 +109,9 @@ variable "task_memory" {
 }
 
 variable "cpu_architecture" {
-  description = "Fargate runtime platform: X86_64 or ARM64 (ARM64 is about 20% cheaper)."
+  description = "Fargate runtime platform: ARM64 (about 20% cheaper; deploy plan checks that every pinned image has a linux/arm64 variant) or X86_64."
   type        = string
-  default     = "X86_64"
+  default     = "ARM64"
 
   validation {
     condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)

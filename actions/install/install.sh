@@ -148,6 +148,8 @@ stack() {
   mkdir -p "$dir"
   cp -n "$from"/*.tf "$from/.terraform.lock.hcl" "$dir/"
   cp -R -n "$from/modules" "$dir/"
+  # The release's image pins (jitsictl images pin); a user's own pins stay.
+  if compgen -G "$from/*.auto.tfvars.json" >/dev/null; then cp -n "$from"/*.auto.tfvars.json "$dir/"; fi
   say "$dir holds no Terraform files: using the stack of this action's release"
 }
 

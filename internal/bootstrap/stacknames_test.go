@@ -2,6 +2,7 @@ package bootstrap
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,7 +65,9 @@ func planStack(t *testing.T, ctx context.Context, a *applied) map[string]*tfjson
 		t.Fatal(err)
 	}
 	planFile := filepath.Join(dir, "session.tfplan")
-	if _, err := r.Plan(ctx, tf.Vars{"project": testProject, "region": testRegion, "nlb_enabled": true, "s3_use_path_style": true}, nil, planFile); err != nil {
+	vars := tf.Vars{"project": testProject, "region": testRegion, "nlb_enabled": true, "s3_use_path_style": true}
+	maps.Copy(vars, stackPlanImageVars)
+	if _, err := r.Plan(ctx, vars, nil, planFile); err != nil {
 		t.Fatal(err)
 	}
 	p, err := r.ShowPlan(ctx, planFile)
@@ -198,6 +201,10 @@ func testStackNames(t *testing.T, roles map[string]Role, a *applied) {
 		perms["session"] = append(perms["session"], perm{action: "ssm:PutParameter", resource: s, allow: false})
 		perms["plan"] = append(perms["plan"], perm{action: "ssm:GetParameter", resource: s, allow: false})
 		perms["deploy"] = append(perms["deploy"], perm{action: "ssm:PutParameter", resource: s, allow: true})
+	}
+
+	for flow, ps := range ecrPerms(t, rcs) {
+		perms[flow] = append(perms[flow], ps...)
 	}
 
 	var cases []simCase

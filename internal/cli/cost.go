@@ -70,7 +70,7 @@ instead of the table; --actual adds month-to-date spend from Cost Explorer
 	fl.BoolVar(&f.estimateOnly, "estimate-only", false, "price the flags below without reading the stack or AWS inventory")
 	fl.Int64Var(&f.taskCPU, "task-cpu", 4096, "task CPU units with --estimate-only (1024 = 1 vCPU)")
 	fl.Int64Var(&f.taskMemory, "task-memory", 8192, "task memory MiB with --estimate-only")
-	fl.StringVar(&f.arch, "arch", string(cost.X86), "task architecture with --estimate-only: X86_64 or ARM64")
+	fl.StringVar(&f.arch, "arch", string(cost.ARM), "task architecture with --estimate-only: ARM64 (the stack's default) or X86_64")
 	fl.Int64Var(&f.nlbAddresses, "nlb-addresses", 2, "NLB Elastic IPs (one per subnet) with --estimate-only")
 	fl.BoolVar(&f.taskPublicIP, "task-public-ip", true, "the task has its own public IPv4")
 	addActionsFlags(fl, &f.actions)

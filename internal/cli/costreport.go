@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
@@ -310,6 +311,15 @@ func (a *App) readIdle(ctx context.Context, cfg aws.Config, out outputs.Outputs)
 	}
 	if out.NLBEnabled {
 		idle.PublicIPv4 = 0
+	}
+	if out.Images.Mode == "ecr" {
+		repos := make([]string, 0, len(out.Images.ECRRepositories))
+		for _, r := range out.Images.ECRRepositories {
+			repos = append(repos, r)
+		}
+		if idle.ECRBytes, err = cost.ReadECRBytes(ctx, ecr.NewFromConfig(cfg), repos); err != nil {
+			return cost.Idle{}, err
+		}
 	}
 	return idle, nil
 }

@@ -233,8 +233,16 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err != nil {
 		return err
 	}
+	imagesMD, imagesErr := a.checkImages(ctx, planVariables(planned))
+	if errors.As(imagesErr, new(usageError)) {
+		return imagesErr
+	}
 	doc := stage.PlanComment(planned, a.runURL(), head)
-	if err := stage.PublishPlan(a.Reporter, planned, stage.PlanSummary(doc, len(planned)), f.out); err != nil {
+	md := stage.PlanSummary(doc, len(planned)) + imagesMD
+	if imagesErr != nil {
+		md += "\n### Image check failed\n\n```\n" + imagesErr.Error() + "\n```\n"
+	}
+	if err := stage.PublishPlan(a.Reporter, planned, md, f.out); err != nil {
 		return err
 	}
 	a.Reporter.Infof("%s", prcomment.Headline(doc.Stages))
@@ -247,6 +255,10 @@ func runDeployPlan(ctx context.Context, a *App, f *deployFlags, comment bool, pr
 	if err := stage.Failed(planned); err != nil {
 		a.Reporter.Errorf("%v", err)
 		return Failed("deploy plan: a stage failed to plan or breaks its policy")
+	}
+	if imagesErr != nil {
+		a.Reporter.Errorf("%v", imagesErr)
+		return Failed("deploy plan: the pinned images failed their check")
 	}
 	return nil
 }
@@ -305,7 +317,7 @@ func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedFrom st
 	} else if rev, err = stage.ReadReviewed(reviewedFrom); err != nil {
 		return usageError{err}
 	}
-	d, _, be, err := a.deployer(ctx, f, true)
+	d, r, be, err := a.deployer(ctx, f, true)
 	if err != nil {
 		return err
 	}
@@ -319,6 +331,9 @@ func runDeployApply(ctx context.Context, a *App, f *deployFlags, reviewedFrom st
 		a.Reporter.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, sha)
 	}
 	res, err := d.Apply(ctx, rev.Stages)
+	if err == nil {
+		err = a.copyImagesAfterApply(ctx, r, awsCfg)
+	}
 	if res.Backup.Local != "" {
 		abs, _ := filepath.Abs(res.Backup.Local)
 		a.Reporter.Output("backup-path", abs)
@@ -454,6 +469,9 @@ func runDeployRollback(ctx context.Context, a *App, f *deployFlags, ref, reviewe
 	d.Backup = &stage.Backup{S3: awsx.S3(awsCfg, a.Getenv), Bucket: be.Bucket, StateKey: be.Key, Dir: f.out}
 	a.Reporter.Infof("rolling back to the configuration of %s (%s), as reviewed", ref, commit)
 	res, err := d.Apply(ctx, rev.Stages)
+	if err == nil {
+		err = a.copyImagesAfterApply(ctx, r, awsCfg)
+	}
 	a.Reporter.Result(struct {
 		Commit       string      `json:"commit"`
 		Backup       stage.Saved `json:"backup"`

@@ -167,7 +167,7 @@ func TestCostFallbackPricesTheStacksDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, _ := run(t, env, "cost", "--dir", stack)
-	if code != ExitOK || !strings.Contains(stdout, "Session: 2 vCPU / 8 GB X86_64") {
+	if code != ExitOK || !strings.Contains(stdout, "Session: 2 vCPU / 8 GB ARM64") {
 		t.Errorf("cost on a clone whose task_cpu defaults to 2048: exit %d\n%s", code, stdout)
 	}
 }

@@ -264,6 +264,7 @@ type Idle struct {
 	HostedZones        int64 // includes the private zone a Cloud Map private DNS namespace creates
 	LogBytes           int64 // CloudWatch Logs stored
 	PublicIPv4         int64 // Elastic IPs kept allocated between sessions
+	ECRBytes           int64 // the stack's ECR copies of the images (images = "ecr")
 }
 
 // IdlePerMonth prices a month of Idle.
@@ -286,6 +287,9 @@ func (r *RegionPrices) IdlePerMonth(i Idle) Estimate {
 	e.add(CZones, fmt.Sprintf("%d zone(s)", i.HostedZones), r.Price(Route53ZoneMonth).Mul(i.HostedZones))
 	e.add(CLogStore, fmt.Sprintf("%s GB", gbWord(i.LogBytes)), r.Price(LogsStorageGBMonth).MulDiv(i.LogBytes, gib))
 	e.add(CIPv4, fmt.Sprintf("%d retained address(es) × %d h", i.PublicIPv4, r.HoursPerMonth), r.Price(PublicIPv4Hour).Mul(i.PublicIPv4*r.HoursPerMonth))
+	if i.ECRBytes > 0 {
+		e.add(CECR, fmt.Sprintf("%s GB of image copies", gbWord(i.ECRBytes)), r.Price(ECRStorageGBMonth).MulDiv(i.ECRBytes, gib))
+	}
 	return e
 }
 

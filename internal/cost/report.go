@@ -23,10 +23,12 @@ type Report struct {
 	Session    Session
 	Idle       Idle
 	Running    Estimate
-	IdleMonth  Estimate
-	Months     []MonthRow
-	BreakEvens []BreakEven
-	Seed       *Comparison // set to show the seed's figures beside these
+	// Architectures prices the running hour on ARM64 and X86_64.
+	Architectures []ArchHour
+	IdleMonth     Estimate
+	Months        []MonthRow
+	BreakEvens    []BreakEven
+	Seed          *Comparison // set to show the seed's figures beside these
 	// Actions, when set, adds the workflows' GitHub Actions minutes.
 	Actions *ActionsReport `json:",omitempty"`
 }
@@ -42,6 +44,7 @@ func (r *RegionPrices) Report(s Session, i Idle, hours []int64) Report {
 	}
 	sortKeys(rep.Refreshed)
 	rep.Running = r.RunningPerHour(s)
+	rep.Architectures = r.Architectures(s)
 	rep.IdleMonth = r.IdlePerMonth(i)
 	for _, h := range hours {
 		u := HoursOfUse(h)
@@ -100,6 +103,9 @@ func (rep Report) Text(w io.Writer) error {
 		tw.Flush()
 		for _, n := range e.est.Notes {
 			b.WriteString(wrap(n, "  note: ", "        ", textWidth))
+		}
+		if e.title == "Running, per hour" && len(rep.Architectures) > 0 {
+			b.WriteString(wrap(archWords(rep.Architectures), "  architectures: ", "    ", textWidth))
 		}
 		b.WriteString("\n")
 	}
@@ -171,6 +177,9 @@ func (rep Report) Markdown(w io.Writer) error {
 	fmt.Fprintf(&b, "| **total** | **%s** | **total** | **%s** |\n\n", rep.Running.Total, rep.IdleMonth.Total)
 	for _, note := range append(rep.Running.Notes, rep.IdleMonth.Notes...) {
 		fmt.Fprintf(&b, "> %s\n", note)
+	}
+	if len(rep.Architectures) > 0 {
+		fmt.Fprintf(&b, "> Architectures: %s\n", archWords(rep.Architectures))
 	}
 	b.WriteString("\n| hours of use a month | on demand | always-on bridge |\n|---:|---:|---:|\n")
 	for _, m := range rep.Months {

@@ -153,6 +153,9 @@ func (m *Moto) Env() []string {
 		"AWS_DEFAULT_REGION=us-east-1",
 		"AWS_PROFILE=",
 		"AWS_EC2_METADATA_DISABLED=true",
+		// The emulated stack pins no images and has no registry to check them in;
+		// jitsictl honours this only with AWS_ENDPOINT_URL set (internal/cli/images.go).
+		"JITSICTL_IMAGE_CHECK=skip",
 	}
 }
 

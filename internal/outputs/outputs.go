@@ -43,6 +43,18 @@ type Outputs struct {
 	// The AWS-side session guard (terraform/modules/session-guard).
 	SessionGuardGroup   string `json:"session_guard_group"`
 	SessionGuardRoleARN string `json:"session_guard_role_arn"`
+	// The pinned images and, with images = "ecr", the stack's repositories (terraform/images.tf).
+	Images Images `json:"images"`
+}
+
+// Images is the images output.
+type Images struct {
+	Mode            string            `json:"mode"`
+	Architecture    string            `json:"architecture"`
+	Registry        string            `json:"registry"`
+	Tag             string            `json:"tag"`
+	Digests         map[string]string `json:"digests"`
+	ECRRepositories map[string]string `json:"ecr_repositories"`
 }
 
 // Parse decodes `terraform output -json` values (name -> raw value). Null

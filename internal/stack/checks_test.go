@@ -92,7 +92,7 @@ func checkTaskDefinition(t *testing.T, c clients, family, advertiseParam string,
 		"jvb":     {"JVB_AUTH_PASSWORD": secretARN["JVB_AUTH_PASSWORD"], "JVB_ADVERTISE_IPS": arn(advertiseParam)},
 		"web":     {},
 	}
-	if aws.ToString(td.Cpu) != "4096" || aws.ToString(td.Memory) != "8192" || td.NetworkMode != ecstypes.NetworkModeAwsvpc || td.RuntimePlatform == nil || td.RuntimePlatform.CpuArchitecture != ecstypes.CPUArchitectureX8664 {
+	if aws.ToString(td.Cpu) != "4096" || aws.ToString(td.Memory) != "8192" || td.NetworkMode != ecstypes.NetworkModeAwsvpc || td.RuntimePlatform == nil || td.RuntimePlatform.CpuArchitecture != ecstypes.CPUArchitectureArm64 {
 		t.Errorf("task: cpu %s memory %s mode %s platform %+v", aws.ToString(td.Cpu), aws.ToString(td.Memory), td.NetworkMode, td.RuntimePlatform)
 	}
 	if len(td.ContainerDefinitions) != len(want) {

@@ -17,13 +17,15 @@ locals {
   data_bucket = var.data_bucket_name != "" ? var.data_bucket_name : "${var.project}-data-${local.account}"
 
   # The stack's names (terraform/*.tf and modules/jvb-nlb): keep in step with them.
-  ssm_prefix_arn   = "${local.arn}:ssm:${var.region}:${local.account}:parameter/${var.project}"
-  log_group_arn    = "${local.arn}:logs:${var.region}:${local.account}:log-group:/ecs/${var.project}"
-  ecs_cluster_arn  = "${local.arn}:ecs:${var.region}:${local.account}:cluster/${var.project}"
-  ecs_service_arn  = "${local.arn}:ecs:${var.region}:${local.account}:service/${var.project}/${var.project}"
-  elb_prefix       = "${local.arn}:elasticloadbalancing:${var.region}:${local.account}"
-  nlb_arn          = "${local.elb_prefix}:loadbalancer/net/${var.project}-jvb/*"
-  nlb_listener_arn = "${local.elb_prefix}:listener/net/${var.project}-jvb/*/*"
+  ssm_prefix_arn = "${local.arn}:ssm:${var.region}:${local.account}:parameter/${var.project}"
+  log_group_arn  = "${local.arn}:logs:${var.region}:${local.account}:log-group:/ecs/${var.project}"
+  # images = "ecr": the stack's repositories are <project>/<component> (terraform/images.tf).
+  ecr_repository_arn = "${local.arn}:ecr:${var.region}:${local.account}:repository/${var.project}/*"
+  ecs_cluster_arn    = "${local.arn}:ecs:${var.region}:${local.account}:cluster/${var.project}"
+  ecs_service_arn    = "${local.arn}:ecs:${var.region}:${local.account}:service/${var.project}/${var.project}"
+  elb_prefix         = "${local.arn}:elasticloadbalancing:${var.region}:${local.account}"
+  nlb_arn            = "${local.elb_prefix}:loadbalancer/net/${var.project}-jvb/*"
+  nlb_listener_arn   = "${local.elb_prefix}:listener/net/${var.project}-jvb/*/*"
   # Made here (task_role.tf) and found by the stack by this name (terraform/iam.tf).
   task_execution_role = "${var.project}-ecs-task-execution"
   # Exact name stems, so project "jitsi" never matches project "jitsi-test"'s groups.

@@ -136,6 +136,27 @@ data "aws_iam_policy_document" "deploy" {
     }
   }
 
+  # images = "ecr" (terraform/images.tf): the stack's repositories, and jitsictl deploy
+  # pushing the pinned images into them. Nothing outside <project>/*.
+  statement {
+    sid = "ProjectImageRepositories"
+    actions = [
+      "ecr:CreateRepository", "ecr:DeleteRepository", "ecr:DescribeRepositories",
+      "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",
+      "ecr:ListTagsForResource", "ecr:TagResource", "ecr:UntagResource",
+      "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+      "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+      "ecr:DescribeImages", "ecr:BatchDeleteImage",
+    ]
+    resources = [local.ecr_repository_arn]
+  }
+
+  statement {
+    sid       = "RegistryToken"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
   statement {
     sid     = "ProjectLogs"
     actions = ["logs:*"]

@@ -30,6 +30,13 @@ data "aws_iam_policy_document" "stack_read" {
     resources = ["*"]
   }
 
+  # The stack's ECR repositories (images = "ecr"), refreshed like the rest.
+  statement {
+    sid       = "DescribeProjectImageRepositories"
+    actions   = ["ecr:DescribeRepositories", "ecr:ListTagsForResource"]
+    resources = [local.ecr_repository_arn]
+  }
+
   # ECS reads that AWS scopes: this project's cluster, service and tasks only, never
   # another application's.
   statement {

@@ -5,7 +5,8 @@
 # ECS tasks. The stack finds it by name (terraform/iam.tf).
 #
 # Same rights as the stack's own copy (create_iam_roles = true): start the task,
-# read this project's parameters (SecureStrings through SSM only) and write its logs.
+# read this project's parameters (SecureStrings through SSM only), pull the stack's ECR
+# copies of the images (images = "ecr") and write its logs.
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -38,6 +39,18 @@ data "aws_iam_policy_document" "task_execution" {
       variable = "kms:ViaService"
       values   = ["ssm.${var.region}.amazonaws.com"]
     }
+  }
+
+  statement {
+    sid       = "PullProjectImages"
+    actions   = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+    resources = [local.ecr_repository_arn]
+  }
+
+  statement {
+    sid       = "RegistryToken"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
   }
 
   statement {
