@@ -95,8 +95,8 @@ var killPhases = []struct {
 }
 
 // killPoint is one SIGKILL of a chain: the phase it aims at, how long after
-// the step began it came, where it landed and whether it left Terraform's
-// lock behind.
+// the run's Terraform took the state lock it came, where it landed and
+// whether it left Terraform's lock behind.
 type killPoint struct {
 	phase    int // index in killPhases
 	after    time.Duration
