@@ -247,6 +247,7 @@ func (e *env) helper(t *testing.T, flow, owner string) (int, string) {
 func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.Duration) (landed string, lockLeft bool, exit int, output string) {
 	t.Helper()
 	cmd, out := e.helperCmd(t, flow, owner)
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -254,8 +255,10 @@ func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.
 	go func() { _ = cmd.Wait(); close(exited) }()
 	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
 	limit := time.Now().Add(5 * time.Minute)
+	// A resumed open keeps the killed run's steps, unfinished ones too:
+	// only a step this process began counts.
 	began, running := runningStep(store, step)
-	for !running {
+	for !running || began.Before(start) {
 		select {
 		case <-exited:
 			t.Fatalf("%s exited %d before step %q began:\n%s", flow, cmd.ProcessState.ExitCode(), step, out.String())
