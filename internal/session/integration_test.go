@@ -55,7 +55,7 @@ func newEnv(t testing.TB, emu *testbed.Emulator, project string) *env {
 	if e.out.Project != project {
 		t.Fatalf("stack project %q, want %q", e.out.Project, project)
 	}
-	e.sched = testbed.StartECSSim(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: taskStartDelay, Poll: 100 * time.Millisecond})
+	e.sched = testbed.StartECSSim(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: taskStartDelay, Poll: testPoll})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("jitsictl log:\n%s", e.log.String())
@@ -109,6 +109,22 @@ func (s stackEdge) Outputs(ctx context.Context) (outputs.Outputs, error) { retur
 // loaded machine does not fail them. The lease is short on purpose (takeover tests).
 var testLimits = Limits{NLB: 15 * time.Minute, Task: 10 * time.Minute, Targets: 10 * time.Minute, Stop: 10 * time.Minute, Lease: 3 * time.Second}
 
+// testPoll is how often the tests' managers and the scheduler stand-in look
+// at moto. Every env polls for its whole life, and each look costs CPU in
+// moto and in this race-instrumented binary: slower polls are much cheaper
+// and cost a session at most a few seconds.
+const testPoll = 500 * time.Millisecond
+
+// testWiring is how every manager of the tests is wired, in this process or
+// in a killed child (kill_test.go).
+func testWiring(owner string, api Objects, bucket, stateKey string, tf Unlocker) Wiring {
+	return Wiring{
+		Owner: owner, Limits: testLimits, Poll: testPoll,
+		Sweep: []sweep.Option{sweep.PollEvery(testPoll), sweep.Limits(time.Minute, 30*time.Second)},
+		Lock:  S3StateLock{API: api, Bucket: bucket, StateKey: stateKey, TF: tf},
+	}
+}
+
 func (e *env) manager(t testing.TB, owner string) *Manager {
 	t.Helper()
 	r, err := report.New(report.Options{Format: report.FormatText, Stdout: e.log, Stderr: e.log})
@@ -116,11 +132,7 @@ func (e *env) manager(t testing.TB, owner string) *Manager {
 		t.Fatal(err)
 	}
 	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
-	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, r, Wiring{
-		Owner: owner, Limits: testLimits, Poll: 100 * time.Millisecond,
-		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
-		Lock:  S3StateLock{API: store.API, Bucket: e.stack.Bucket, StateKey: e.stack.Key, TF: e.stack.Runner},
-	})
+	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, r, testWiring(owner, store.API, e.stack.Bucket, e.stack.Key, e.stack.Runner))
 }
 
 // leftovers lists every session resource that exists, by tag, plus a

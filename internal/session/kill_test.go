@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,7 +20,6 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/report"
-	"github.com/jitsictl/jitsictl/internal/sweep"
 	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
@@ -67,11 +65,7 @@ func runHelper(action string) int {
 	}
 	bucket := os.Getenv("JITSICTL_KILL_BUCKET")
 	store := Store{API: awsx.S3(cfg, func(string) string { return "" }), Bucket: bucket, Key: "jitsi/jitsictl-session.json"}
-	m := NewAWS(cfg, store, stackEdge{r}, out, rep, Wiring{
-		Owner: os.Getenv("JITSICTL_KILL_OWNER"), Limits: testLimits, Poll: 100 * time.Millisecond,
-		Sweep: []sweep.Option{sweep.PollEvery(100 * time.Millisecond), sweep.Limits(time.Minute, 30*time.Second)},
-		Lock:  S3StateLock{API: store.API, Bucket: bucket, StateKey: os.Getenv("JITSICTL_KILL_STATE_KEY"), TF: r},
-	})
+	m := NewAWS(cfg, store, stackEdge{r}, out, rep, testWiring(os.Getenv("JITSICTL_KILL_OWNER"), store.API, bucket, os.Getenv("JITSICTL_KILL_STATE_KEY"), r))
 	switch action {
 	case "open":
 		_, err = m.Open(ctx, OpenOptions{Hours: 1, OpenedBy: "kill-test"})
@@ -87,9 +81,10 @@ func runHelper(action string) int {
 }
 
 // killPhases are the applies a kill lands in: the record step that runs
-// them, the flow that runs that step, and how long after the step starts a
-// kill may come (about the apply's length on moto, so most kills land while
-// terraform holds the lock and some before or after it).
+// them, the flow that runs that step, and how long after the apply takes
+// Terraform's state lock a kill may come (about the apply's locked length
+// on moto; a kill due after the step ended comes as soon as the test sees
+// it end).
 var killPhases = []struct {
 	name, step, flow string
 	window           time.Duration
@@ -99,21 +94,63 @@ var killPhases = []struct {
 	{"close", "remove load balancer", "close", 10 * time.Second},
 }
 
+// killPoint is one SIGKILL of a chain: the phase it aims at, how long after
+// the run's Terraform took the state lock it came, where it landed and
+// whether it left Terraform's lock behind.
 type killPoint struct {
-	project, phase string
-	after          time.Duration
-	killed         string // where the kill landed
-	lockLeft       bool
-	closeExit      int
-	leftovers      string
-	openExit       int
-	err            string
+	phase    int // index in killPhases
+	after    time.Duration
+	tries    int // closes that finished before their kill
+	killed   string
+	lockLeft bool
 }
 
-// testKillInsideApplies: each kill point kills a flow inside one apply, then
-// a close must exit 0 and leave no tagged resource, and an open must succeed.
-// Projects run side by side; the kill points of one project run in turn.
-func testKillInsideApplies(t *testing.T, emu *testbed.Emulator, projects int) {
+// killChain is one project's kills, one after another, and how the
+// commands run to their end after the last kill fared.
+type killChain struct {
+	project   string
+	points    []*killPoint
+	closeExit int
+	leftovers string
+	openExit  int
+	err       string
+}
+
+// planKillChains spreads n kill points over chains. A chain kills opens
+// first, then closes: after a killed close an open is refused until a close
+// finishes, so a chain never needs a command run to its end before its last
+// kill. Open kills alternate between the addresses and load balancer applies.
+func planKillChains(rng *rand.Rand, n, chains int) []*killChain {
+	plan := make([]*killChain, chains)
+	openKills := 0
+	for c := range plan {
+		k := n / chains
+		if c < n%chains {
+			k++
+		}
+		ch := &killChain{project: fmt.Sprintf("s-kill-%d", c), closeExit: -1, openExit: -1}
+		opens := 1 + rng.IntN(max(k-1, 1)) // at least one of each where k >= 2
+		for i := range k {
+			ph := 2 // close
+			if i < opens {
+				ph = openKills % 2 // addresses, load balancer
+				openKills++
+			}
+			ch.points = append(ch.points, &killPoint{phase: ph,
+				after: time.Duration(rng.Int64N(int64(killPhases[ph].window/time.Millisecond))) * time.Millisecond})
+		}
+		plan[c] = ch
+	}
+	return plan
+}
+
+// testKillInsideApplies kills jitsictl inside its applies in chains: each
+// kill lands in the command that recovers from the kill before it (a
+// resumed open, or a close), so every kill point but a chain's first starts
+// from a killed run's lease and, mostly, its Terraform lock. At the end of a
+// chain a close must exit 0 and leave no tagged resource, and an open must
+// then succeed. Chains run side by side, each on a project of its own.
+func testKillInsideApplies(t *testing.T, emu *testbed.Emulator, chains int) {
 	seed := *killSeed
 	if s := os.Getenv("JITSICTL_KILL_SEED"); seed == 0 && s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
@@ -126,84 +163,62 @@ func testKillInsideApplies(t *testing.T, emu *testbed.Emulator, projects int) {
 		seed = uint64(time.Now().UnixNano())
 	}
 	t.Logf("kill test seed %d (replay: go test ./internal/session -run 'TestSessions/kill' -kill.seed %d)", seed, seed)
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	// Each project alternates a kill inside an open's apply with a kill
-	// inside a close's: every kill is followed by a close and an open, and
-	// the open that follows a killed open is what the killed close closes.
-	plan := make([][]*killPoint, projects)
-	openKills := 0
-	for i := range *killPoints {
-		proj := i % projects
-		ph := killPhases[2] // close
-		if len(plan[proj])%2 == 0 {
-			ph = killPhases[openKills%2] // addresses, load balancer
-			openKills++
-		}
-		p := &killPoint{project: fmt.Sprintf("s-kill-%d", proj), phase: ph.name,
-			after:     time.Duration(rng.Int64N(int64(ph.window/time.Millisecond))) * time.Millisecond,
-			closeExit: -1, openExit: -1}
-		plan[proj] = append(plan[proj], p)
-	}
-
-	var mu sync.Mutex
-	var all []*killPoint
-	t.Cleanup(func() { t.Logf("kill points (seed %d):\n%s", seed, killTable(all)) })
-	for i, points := range plan {
-		t.Run(fmt.Sprintf("project-%d", i), func(t *testing.T) {
+	plan := planKillChains(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), *killPoints, chains)
+	t.Cleanup(func() { t.Logf("kill points (seed %d):\n%s", seed, killTable(plan)) })
+	for c, ch := range plan {
+		t.Run(fmt.Sprintf("chain-%d", c), func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, emu, points[0].project)
-			for n, p := range points {
-				mu.Lock()
-				all = append(all, p)
-				mu.Unlock()
-				e.killAndRecover(t, n, p)
-				if p.err != "" {
-					t.Errorf("kill point %d (%s, %s after the step began): %s", n, p.phase, p.after, p.err)
-					return // the stack is in an unknown state: the next points would only repeat this
-				}
+			e := newEnv(t, emu, ch.project)
+			for n, p := range ch.points {
+				e.kill(t, fmt.Sprintf("%s-%d-killed", ch.project, n), p)
+				// A killed run's lease must lapse before another run may take over.
+				time.Sleep(testLimits.Lease + 500*time.Millisecond)
 			}
-			if code, out := e.helper(t, "close", "final"); code != 0 || e.leftovers(t) != "" {
-				t.Errorf("final close exited %d, left %q:\n%s", code, e.leftovers(t), out)
+			e.converge(t, ch)
+			if ch.err != "" {
+				t.Errorf("after %d kills (seed %d): %s", len(ch.points), seed, ch.err)
 			}
 		})
 	}
 }
 
-// killAndRecover kills the flow inside the phase's apply, then a close must
-// exit 0 and leave nothing, and an open must exit 0. It leaves the session
-// open; a kill inside an open begins with a close.
-func (e *env) killAndRecover(t *testing.T, n int, p *killPoint) {
-	ph := killPhases[0]
-	for _, k := range killPhases {
-		if k.name == p.phase {
-			ph = k
-		}
-	}
-	owner := fmt.Sprintf("%s-%d", p.project, n)
-	if ph.flow == "open" && n > 0 {
-		if code, out := e.helper(t, "close", owner+"-before"); code != 0 {
-			p.err = fmt.Sprintf("close before the kill exited %d:\n%s", code, out)
+// kill kills the point's flow inside its apply. A close that finished before
+// its kill is run again with half the delay (up to three times): every kill
+// point is a real kill. Any other flow that ends on its own fails the test.
+func (e *env) kill(t *testing.T, owner string, p *killPoint) {
+	t.Helper()
+	ph := killPhases[p.phase]
+	for try := 1; ; try++ {
+		landed, lock, code, out := e.helperKilledIn(t, ph.flow, owner, ph.step, p.after)
+		if landed != "" {
+			p.killed, p.lockLeft = landed, lock
 			return
 		}
+		if ph.flow != "close" || code != 0 || try == 3 {
+			t.Fatalf("%s (try %d) exited %d before its kill %s after Terraform locked in step %q:\n%s", ph.flow, try, code, p.after, ph.step, out)
+		}
+		p.after /= 2
+		p.tries++
 	}
-	p.killed, p.lockLeft = e.helperKilledIn(t, ph.flow, owner+"-killed", ph.step, p.after)
-	// A killed run's lease must lapse before another run may take over.
-	time.Sleep(testLimits.Lease + 500*time.Millisecond)
-	code, out := e.helper(t, "close", owner+"-closer")
-	p.closeExit = code
-	p.leftovers = e.leftovers(t)
+}
+
+// converge runs a close and then an open to their end after a chain's
+// kills: the close must exit 0 and leave nothing, the open must exit 0.
+func (e *env) converge(t *testing.T, ch *killChain) {
+	code, out := e.helper(t, "close", ch.project+"-closer")
+	ch.closeExit, ch.leftovers = code, e.leftovers(t)
 	if code != 0 {
-		p.err = fmt.Sprintf("close after the kill exited %d:\n%s", code, out)
+		ch.err = fmt.Sprintf("close after the kills exited %d:\n%s", code, out)
 		return
 	}
-	if p.leftovers != "" {
-		p.err = "close after the kill left: " + p.leftovers
+	if ch.leftovers != "" {
+		ch.err = "close after the kills left: " + ch.leftovers
 		return
 	}
-	code, out = e.helper(t, "open", owner+"-opener")
-	p.openExit = code
+	code, out = e.helper(t, "open", ch.project+"-opener")
+	ch.openExit = code
 	if code != 0 {
-		p.err = fmt.Sprintf("open after the recovery exited %d:\n%s", code, out)
+		ch.err = fmt.Sprintf("open after the recovery exited %d:\n%s", code, out)
 	}
 }
 
@@ -222,12 +237,17 @@ func (e *env) helper(t *testing.T, flow, owner string) (int, string) {
 	return cmd.ProcessState.ExitCode(), out.String()
 }
 
-// helperKilledIn starts the flow, waits until the record shows step running,
-// waits after, SIGKILLs the process, and says where the kill landed and
-// whether Terraform's lock was left behind.
-func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.Duration) (landed string, lockLeft bool) {
+// helperKilledIn starts the flow, waits until the record shows step running
+// and its Terraform holds the state lock, waits after or until the step
+// ends, SIGKILLs the process, and says where
+// the kill landed and whether Terraform's lock was left behind. A kill never
+// comes much later than the step's end, so a killed open never commits. A
+// flow that ended before the kill (a close can finish within a poll of its
+// last apply) gives its exit code and output instead, with landed "".
+func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.Duration) (landed string, lockLeft bool, exit int, output string) {
 	t.Helper()
 	cmd, out := e.helperCmd(t, flow, owner)
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -235,27 +255,49 @@ func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.
 	go func() { _ = cmd.Wait(); close(exited) }()
 	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
 	limit := time.Now().Add(5 * time.Minute)
-	for !stepRunning(store, step) {
+	// A resumed open keeps the killed run's steps, unfinished ones too:
+	// only a step this process began counts.
+	began, running := runningStep(store, step)
+	for !running || began.Before(start) {
 		select {
 		case <-exited:
-			t.Fatalf("%s exited before step %q began:\n%s", flow, step, out.String())
-		case <-time.After(50 * time.Millisecond):
+			t.Fatalf("%s exited %d before step %q began:\n%s", flow, cmd.ProcessState.ExitCode(), step, out.String())
+		case <-time.After(testPoll):
 		}
 		if time.Now().After(limit) {
 			t.Fatalf("step %q did not begin within 5m:\n%s", step, out.String())
 		}
+		began, running = runningStep(store, step)
 	}
-	select {
-	case <-exited:
-	case <-time.After(after):
-	}
-	landed = "inside " + step
-	if !stepRunning(store, step) {
-		landed = "after " + step
+	// The delay counts from when this run's Terraform takes the state lock:
+	// on a loaded machine terraform may need longer than the whole window
+	// to get there, and a kill before it leaves nothing to recover. Inside
+	// the step, look often: the kill is to come right at its end.
+	lock := S3StateLock{API: store.API, Bucket: e.stack.Bucket, StateKey: e.stack.Key}
+	var due <-chan time.Time
+	for landed == "" {
+		if due == nil {
+			if lk, err := lock.Read(context.Background()); err == nil && lk != nil && !lk.Created.Before(began) {
+				due = time.After(after)
+			}
+		}
+		select {
+		case <-exited:
+			landed = "ended"
+		case <-due:
+			landed = "inside " + step
+		case <-time.After(100 * time.Millisecond):
+		}
+		if _, running := runningStep(store, step); !running && landed != "ended" {
+			landed = "at the end of " + step
+		}
 	}
 	_ = cmd.Process.Kill()
 	<-exited
-	return landed, e.lockExists(t)
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		return "", false, cmd.ProcessState.ExitCode(), out.String()
+	}
+	return landed, e.lockExists(t), -1, ""
 }
 
 func (e *env) helperCmd(t *testing.T, flow, owner string) (*exec.Cmd, *testbed.Buffer) {
@@ -276,17 +318,19 @@ func (e *env) helperCmd(t *testing.T, flow, owner string) (*exec.Cmd, *testbed.B
 	return cmd, out
 }
 
-func stepRunning(store Store, step string) bool {
+// runningStep says when the record's latest run of step began, if it is
+// still running.
+func runningStep(store Store, step string) (began time.Time, running bool) {
 	v, err := store.Load(context.Background())
 	if err != nil {
-		return false
+		return time.Time{}, false
 	}
 	for i := len(v.Steps) - 1; i >= 0; i-- {
 		if v.Steps[i].Name == step {
-			return v.Steps[i].Finished.IsZero()
+			return v.Steps[i].Started, v.Steps[i].Finished.IsZero()
 		}
 	}
-	return false
+	return time.Time{}, false
 }
 
 // lockExists says whether Terraform's lock object of the stack's state exists.
@@ -297,20 +341,32 @@ func (e *env) lockExists(t *testing.T) bool {
 	return err == nil
 }
 
-func killTable(points []*killPoint) string {
+func killTable(chains []*killChain) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%-9s | %-13s | %7s | %-26s | %-9s | %-10s | %-10s | %s\n", "project", "apply", "after", "kill landed", "lock left", "close exit", "open exit", "result")
-	locks := 0
-	for _, p := range points {
+	fmt.Fprintf(&b, "%-8s | %2s | %-5s | %-13s | %10s | %-39s | %s\n", "project", "#", "flow", "apply", "after lock", "kill landed", "lock left")
+	points, locks := 0, 0
+	for _, ch := range chains {
+		for n, p := range ch.points {
+			ph := killPhases[p.phase]
+			landed := or(p.killed, "-")
+			if p.tries > 0 {
+				landed += fmt.Sprintf(" (try %d)", p.tries+1)
+			}
+			fmt.Fprintf(&b, "%-8s | %2d | %-5s | %-13s | %10s | %-39s | %v\n", ch.project, n+1, ph.flow, ph.name, p.after.Round(10*time.Millisecond), landed, p.lockLeft)
+			points++
+			if p.lockLeft {
+				locks++
+			}
+		}
 		result := "converged"
-		if p.err != "" {
-			result = "FAILED: " + strings.SplitN(p.err, "\n", 2)[0]
+		switch {
+		case ch.err != "":
+			result = "FAILED: " + strings.SplitN(ch.err, "\n", 2)[0]
+		case ch.openExit != 0:
+			result = "FAILED before the end (see the test's error)"
 		}
-		if p.lockLeft {
-			locks++
-		}
-		fmt.Fprintf(&b, "%-9s | %-13s | %7s | %-26s | %-9v | %-10d | %-10d | %s\n", p.project, p.phase, p.after.Round(10*time.Millisecond), p.killed, p.lockLeft, p.closeExit, p.openExit, result)
+		fmt.Fprintf(&b, "%-8s | then close exit %d, left %q; open exit %d: %s\n", ch.project, ch.closeExit, ch.leftovers, ch.openExit, result)
 	}
-	fmt.Fprintf(&b, "%d kill points, %d left Terraform's lock behind\n", len(points), locks)
+	fmt.Fprintf(&b, "%d kill points in %d chains, %d left Terraform's lock behind\n", points, len(chains), locks)
 	return b.String()
 }
