@@ -203,3 +203,5 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs (run with -update if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
 }
+
+func TestMain(m *testing.M) { testbed.Main(m) }
