@@ -69,14 +69,21 @@ terraform fmt -check -recursive terraform >/dev/null || die "terraform fmt -chec
 if [ -d .github/workflows ] && need actionlint; then actionlint; fi
 
 echo "--- go test"
-# internal/cli is the suite's critical path: three end-to-end flows (the deploy migration,
-# a chain of some forty terraform runs; verify and cost; the demo), each on a moto of its
-# own. It starts first at normal priority; the other packages run beside it at a lower
-# one, so on two cores they fill the CPU cli leaves instead of stretching the whole run. The test binaries are built
-# once first, so the two go test runs do not compile the same packages twice.
+# The long packages are the suite's critical path: internal/session (its crash test kills
+# jitsictl inside applies, a score of times), internal/cli (the deploy migration, verify
+# and cost, the demo: each on a moto of its own) and internal/workflows (act runs of the
+# real workflows). They start first, side by side, at normal priority; the other packages
+# run beside them at a lower one, so on two cores they fill the CPU the long ones leave
+# (much of their wall time is terraform and the AWS provider waiting on the emulator)
+# instead of stretching the whole run. go test starts the runs in the order it is given
+# them, so each list holds the costliest first. The test binaries are built once first,
+# so the two go test runs do not compile the same packages twice.
 # Extra arguments are go test flags for both runs (e.g. -run, -v).
-long=(github.com/jitsictl/jitsictl/internal/cli)
-mapfile -t rest < <(go list ./... | grep -vxF "${long[@]/#/-e}")
+mod=github.com/jitsictl/jitsictl/internal
+long=("$mod/session" "$mod/cli" "$mod/workflows")
+first=("$mod/stack" "$mod/bootstrap" "$mod/verify" "$mod/tf")
+mapfile -t others < <(go list ./... | grep -vxF "${long[@]/#/-e}" "${first[@]/#/-e}")
+rest=("${first[@]}" "${others[@]}")
 # -timeout is an outer bound for a loaded machine (the demo test alone ran 20 minutes beside
 # other suites); a stuck test fails a little before it, through testbed.Context.
 flags=(-race -count=1 -timeout 40m -parallel 8)
@@ -84,7 +91,7 @@ if ! build=$(go test "${flags[@]}" -exec /bin/true ./... 2>&1); then
   echo "$build"
   die "the tests do not build"
 fi
-go test "${flags[@]}" -p 1 "$@" "${long[@]}" &
+go test "${flags[@]}" -p "${#long[@]}" "$@" "${long[@]}" &
 long_pid=$!
 trap 'kill "$long_pid" 2>/dev/null || true' EXIT
 status=0

@@ -64,7 +64,11 @@ const oidcARN = "arn:aws:iam::" + testAccount + ":oidc-provider/token.actions.gi
 
 // TestBootstrapOnEmulator applies terraform/bootstrap to moto, checks what it created,
 // that a second plan is empty, the rendered GitHub instructions, and then evaluates the
-// roles' policies as read back from IAM (see simulate_test.go).
+// roles' policies as read back from IAM (see simulate_test.go). Last, on the same applied
+// bootstrap (an apply starts the AWS provider several times: one is enough), moto's IAM
+// enforcement: the plan role plans the stack, and each role's calls are allowed or
+// denied as the policies say. These change moto (enforcement, seeded objects), so they
+// come after the read-only checks, one after the other.
 func TestBootstrapOnEmulator(t *testing.T) {
 	t.Parallel()
 	requireSimulator(t)
@@ -229,6 +233,8 @@ func TestBootstrapOnEmulator(t *testing.T) {
 	t.Run("trust simulation", func(t *testing.T) { testTrustSimulation(t, roles) })
 	t.Run("permission simulation", func(t *testing.T) { testPermissionSimulation(t, roles) })
 	t.Run("stack names", func(t *testing.T) { testStackNames(t, roles, a) })
+	t.Run("plan role plans the stack", func(t *testing.T) { testPlanRolePlansTheStack(t, a) })
+	t.Run("roles enforced by the emulator", func(t *testing.T) { testRolesEnforcedByEmulator(t, a) })
 }
 
 // policyDoc is just enough of an IAM policy document to inspect statements.

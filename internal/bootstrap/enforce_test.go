@@ -211,14 +211,11 @@ func runInstances(ctx context.Context, c clients) error {
 	return err
 }
 
-// TestRolesEnforcedByEmulator applies the bootstrap, assumes each role the way a
+// testRolesEnforcedByEmulator, on the applied bootstrap, assumes each role the way a
 // workflow does (AssumeRoleWithWebIdentity), turns on moto's IAM enforcement and makes
 // real calls with each role's credentials. moto does not verify web identity tokens or
 // trust conditions; simulate_test.go covers trust.
-func TestRolesEnforcedByEmulator(t *testing.T) {
-	t.Parallel()
-	requireSimulator(t)
-	a := applyBootstrap(t)
+func testRolesEnforcedByEmulator(t *testing.T, a *applied) {
 	ctx := context.Background()
 	root := newClients(a.moto.URL, rootCreds)
 	seedStack(t, ctx, root)
@@ -359,7 +356,20 @@ func makeAdmin(t *testing.T, ctx context.Context, c clients) aws.Credentials {
 // /moto-api/reset-auth endpoint (INITIAL_NO_AUTH_ACTION_COUNT=0 at run time).
 func enforceIAM(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/moto-api/reset-auth", strings.NewReader("0"))
+	resetAuth(t, ctx, url, "0")
+}
+
+// relaxIAM turns moto's IAM enforcement off again: it lets the next billion requests
+// through unchecked, as before enforceIAM.
+func relaxIAM(t *testing.T, url string) {
+	t.Helper()
+	resetAuth(t, context.Background(), url, "1000000000")
+}
+
+// resetAuth sets how many requests moto serves before it enforces IAM.
+func resetAuth(t *testing.T, ctx context.Context, url, count string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/moto-api/reset-auth", strings.NewReader(count))
 	if err != nil {
 		t.Fatal(err)
 	}

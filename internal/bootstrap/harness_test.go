@@ -181,3 +181,5 @@ func iamClient(url string, creds aws.Credentials) *iam.Client {
 
 // golden compares got with testdata/<name>, rewriting it with -update.
 func golden(t *testing.T, name, got string) { t.Helper(); goldenfile.Check(t, name, got) }
+
+func TestMain(m *testing.M) { testbed.Main(m) }

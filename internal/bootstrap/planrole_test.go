@@ -14,16 +14,14 @@ import (
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
-// TestPlanRolePlansTheStack: with only the plan role's rights, under moto's IAM
+// testPlanRolePlansTheStack: with only the plan role's rights, under moto's IAM
 // enforcement, a pull request's plan of the real stack (terraform/) works the way
 // plan.yml runs it (-refresh=false -lock=false). The stack's data sources are read even
 // then, including the bootstrap's task execution role, so this is where a data source
 // the plan role may not read would show. (The state stays local: moto 5.2.1 cannot check
 // the signature of the S3 backend's prefixed listing once enforcement is on; the plan
 // role's state and lock-file rights are in enforcedCalls.)
-func TestPlanRolePlansTheStack(t *testing.T) {
-	t.Parallel()
-	a := applyBootstrap(t)
+func testPlanRolePlansTheStack(t *testing.T, a *applied) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	out, err := sts.NewFromConfig(awsConfig(a.moto.URL, rootCreds)).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
@@ -65,6 +63,7 @@ func TestPlanRolePlansTheStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	enforceIAM(t, ctx, a.moto.URL)
+	t.Cleanup(func() { relaxIAM(t, a.moto.URL) }) // the next subtest assumes roles unsigned
 	changes, err := r.Plan(ctx, tf.Vars{"project": testProject, "region": testRegion, "s3_use_path_style": true}, nil, "")
 	if err != nil {
 		t.Fatalf("the pull request plan with the plan role: %v", err)

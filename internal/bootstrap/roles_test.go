@@ -49,19 +49,24 @@ func TestVariableValidation(t *testing.T) {
 	if err := r.Init(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ name, value, wantErr string }{
-		{"github_repository", "https://github.com/octo-org/jitsi", "github_repository must be"},
-		{"github_repository", "octo-org/*", "github_repository must be"},
-		{"github_repository", "octo-org/jitsi.git/", "github_repository must be"},
-		{"github_repository", "octo-org", "github_repository must be"},
-		{"project", "Jitsi_Prod", "project must match"},
-		{"state_bucket_name", "My_Bucket", "state_bucket_name must be"},
+	// Each plan starts the AWS provider, so one plan checks several variables: terraform
+	// reports every failed validation, and each case's message must be among them.
+	type bad struct{ name, value, wantErr string }
+	for _, plan := range [][]bad{
+		{{"github_repository", "https://github.com/octo-org/jitsi", "github_repository must be"}, {"project", "Jitsi_Prod", "project must match"}},
+		{{"github_repository", "octo-org/*", "github_repository must be"}, {"state_bucket_name", "My_Bucket", "state_bucket_name must be"}},
+		{{"github_repository", "octo-org/jitsi.git/", "github_repository must be"}},
+		{{"github_repository", "octo-org", "github_repository must be"}},
 	} {
 		vars := tf.Vars{"github_repository": testRepo, "state_bucket_name": testBucket}
-		vars[c.name] = c.value
+		for _, c := range plan {
+			vars[c.name] = c.value
+		}
 		_, err := r.Plan(ctx, vars, nil, "")
-		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-			t.Errorf("%s=%q: got %v, want an error containing %q", c.name, c.value, err, c.wantErr)
+		for _, c := range plan {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%s=%q: got %v, want an error containing %q", c.name, c.value, err, c.wantErr)
+			}
 		}
 	}
 }

@@ -76,6 +76,7 @@ func PrivateMoto(t testing.TB) *Emulator {
 // (for what a package built once for all its tests). Use it as
 // func TestMain(m *testing.M) { testbed.Main(m) }.
 func Main(m *testing.M, cleanups ...func()) {
+	childGC()
 	code := m.Run()
 	if shared != nil {
 		shared.moto.Stop()
@@ -84,6 +85,19 @@ func Main(m *testing.M, cleanups ...func()) {
 		c()
 	}
 	os.Exit(code)
+}
+
+// ChildGOGC is the garbage collector setting the test binary's child processes inherit
+// unless GOGC is set already. Most of a test's CPU goes to terraform and the AWS provider
+// (a 700 MB Go program started for every plan, apply and show), which allocate much and
+// live for seconds: collecting less often cuts a fifth of their CPU for a little memory.
+// The test binary itself keeps the setting it started with.
+const ChildGOGC = "400"
+
+func childGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		_ = os.Setenv("GOGC", ChildGOGC)
+	}
 }
 
 // Reset forgets every resource in moto (and what the proxy remembered).

@@ -329,7 +329,8 @@ func newRunner(t *testing.T, ws, endpoint, artifacts string) *runner {
 		"STANDIN_AWS_ENDPOINT_URL=" + endpoint,
 		"STANDIN_ARTIFACTS=" + artifacts,
 	}
-	for _, k := range []string{tf.PluginMirrorEnv, tf.PluginCacheEnv} {
+	// GOGC: terraform and its provider collect less often (testbed.ChildGOGC).
+	for _, k := range []string{tf.PluginMirrorEnv, tf.PluginCacheEnv, "GOGC"} {
 		if v := os.Getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}

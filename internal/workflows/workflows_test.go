@@ -61,7 +61,10 @@ func newBed(t *testing.T) *bed {
 	b.out = b.st.Outputs(t)
 	b.cfg = b.emu.AWSConfig(t)
 	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: session.RecordKey(b.st.Key)}
-	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 200 * time.Millisecond})
+	// Each poll is two or three requests to moto for as long as the test runs (many
+	// minutes): once a second keeps that cheap, and a task still starts within a second
+	// of a session asking for it.
+	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: time.Second})
 	serveSession(t)
 
 	b.gh = fakegithub.New(t)
