@@ -50,7 +50,7 @@ locals {
   image_repository = { for c in local.components : c => (
     var.images == "ecr" ? aws_ecr_repository.jitsi[c].repository_url : "${trimsuffix(var.jitsi_image_registry, "/")}/${c}"
   ) }
-  # Unpinned only on emulators and in tests: deploy plan refuses unpinned images on AWS.
+  # Unpinned (by tag) until `jitsictl images pin`: deploy plan warns, and checks the tag's platforms.
   image = { for c in local.components : c => join("", [
     "${local.image_repository[c]}:${var.jitsi_image_tag}",
     contains(keys(var.jitsi_image_digests), c) ? "@${var.jitsi_image_digests[c]}" : "",

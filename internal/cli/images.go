@@ -139,14 +139,25 @@ func (a *App) checkImages(ctx context.Context, vars map[string]any) (string, err
 	if err != nil {
 		return "", err
 	}
-	pins, err := s.Pins()
-	if err != nil {
-		return "", err
-	}
 	platform, _ := images.Platform(s.Arch) // FromVariables checked it
 	where := "its registry"
 	if host != "" {
 		where = host + " (" + imageRegistryEnv + ")"
+	}
+	pins, err := s.Pins()
+	unpinned := err != nil && len(s.Digests) == 0 && s.Mode != images.ModeECR
+	if unpinned {
+		// A stack that never pinned (a fresh one) still deploys from ghcr.io by
+		// tag, checked for its platform, and is told how to pin; ECR copies and
+		// a half-pinned set are refused (Pins' error).
+		if s.Digests, err = (images.Registry{Host: host}).Resolve(ctx, s.Registry, s.Tag); err != nil {
+			return "", fmt.Errorf("image check for cpu_architecture %s: %w", s.Arch, err)
+		}
+		pins, err = s.Pins()
+		a.Reporter.Warnf("images %s/*:%s are not pinned by digest, so an upstream re-tag can change what the next session runs: run `jitsictl images pin --tag %s` and commit terraform/%s", s.Registry, s.Tag, s.Tag, pinFile)
+	}
+	if err != nil {
+		return "", err
 	}
 	a.Reporter.Infof("checking %d pinned images in %s for %s (cpu_architecture %s)", len(pins), where, platform, s.Arch)
 	found, err := images.Registry{Host: host}.Check(ctx, pins, platform)
@@ -154,7 +165,11 @@ func (a *App) checkImages(ctx context.Context, vars map[string]any) (string, err
 		return "", fmt.Errorf("image check for cpu_architecture %s: %w", s.Arch, err)
 	}
 	var md strings.Builder
-	fmt.Fprintf(&md, "\n### Images (%s, pulled from %s)\n\n| Image | Digest | Platforms |\n|---|---|---|\n", s.Arch, imageSource(s.Mode))
+	fmt.Fprintf(&md, "\n### Images (%s, pulled from %s)\n\n", s.Arch, imageSource(s.Mode))
+	if unpinned {
+		fmt.Fprintf(&md, "> [!WARNING]\n> Not pinned by digest: the task pulls by tag, and these are the digests the tag points to today. Run `jitsictl images pin --tag %s` and commit `terraform/%s`.\n\n", s.Tag, pinFile)
+	}
+	md.WriteString("| Image | Digest | Platforms |\n|---|---|---|\n")
 	for _, f := range found {
 		a.Reporter.Infof("%s@%s: %s", f.Tagged(), f.Digest, strings.Join(f.Platforms, ", "))
 		fmt.Fprintf(&md, "| `%s` | `%s` | %s |\n", f.Tagged(), f.Digest, strings.Join(f.Platforms, ", "))

@@ -81,7 +81,29 @@ func TestDeployPlanImageCheck(t *testing.T) {
 	}
 	_, err = testApp(local).checkImages(ctx, planVariables(stackVariables("ARM64", map[string]string{"web": amd64Only["web"]})))
 	if err == nil || !strings.Contains(err.Error(), "not pinned: jicofo, jvb, prosody") {
-		t.Fatalf("unpinned images: %v", err)
+		t.Fatalf("half-pinned images: %v", err)
+	}
+}
+
+// A stack that never pinned (a fresh one) still plans from the source registry: its tag
+// is checked for the platform and the summary says how to pin. ECR copies need pins.
+func TestDeployPlanOfAnUnpinnedStack(t *testing.T) {
+	ctx := context.Background()
+	host := imagestest.Registry(t)
+	both := imagestest.Release(t, host, "stable-11146-2", imagestest.Both)
+	local := map[string]string{imageRegistryEnv: host}
+
+	md, err := testApp(local).checkImages(ctx, planVariables(stackVariables("ARM64", nil)))
+	if err != nil {
+		t.Fatalf("unpinned ARM64 stack with multi-arch images: %v", err)
+	}
+	if !strings.Contains(md, "Not pinned by digest") || !strings.Contains(md, "jitsictl images pin --tag stable-11146-2") || !strings.Contains(md, both["jvb"]) {
+		t.Errorf("summary of an unpinned stack should say how to pin and show today's digests:\n%s", md)
+	}
+	vars := planVariables(stackVariables("ARM64", nil))
+	vars["images"] = "ecr"
+	if _, err := testApp(local).checkImages(ctx, vars); err == nil || !strings.Contains(err.Error(), "not pinned: jicofo, jvb, prosody, web") {
+		t.Fatalf("ECR mode without pins: %v", err)
 	}
 }
 
