@@ -10,23 +10,15 @@ import (
 )
 
 // lingerFigures are cost's figures for the NLB's linger (session close
-// keeps it to the end of its paid hour) and the task's architectures.
+// keeps it to the end of its paid hour). The architectures' hours are the
+// report's (cost.Report.Architectures).
 type lingerFigures struct {
 	Linger cost.LingerMonth
-	// SessionHourByArch is a running session hour with the task on each
-	// architecture, the rest of the session as given.
-	SessionHourByArch map[cost.Arch]cost.Money
 }
 
 func lingerReport(p *cost.RegionPrices, s cost.Session, meetings, reopened int64) lingerFigures {
 	mean := session.LingerPolicy{Enabled: true}.MeanLinger()
-	f := lingerFigures{Linger: p.Linger(s, meetings, reopened, mean), SessionHourByArch: map[cost.Arch]cost.Money{}}
-	for _, arch := range []cost.Arch{cost.X86, cost.ARM} {
-		as := s
-		as.Task.Arch = arch
-		f.SessionHourByArch[arch] = p.RunningPerHour(as).Total
-	}
-	return f
+	return lingerFigures{Linger: p.Linger(s, meetings, reopened, mean)}
 }
 
 // markdown is the step summary's paragraph on the linger.
@@ -37,7 +29,6 @@ func (f lingerFigures) markdown(w io.Writer) {
 	fmt.Fprintf(w, "| close removes the NLB at once (`--now`) | %d | |\n", l.NLBHoursWithoutLinger)
 	fmt.Fprintf(w, "| close lingers (default) | %d | saves %s, costs %s in Elastic IP time: net %s |\n\n",
 		l.NLBHoursWithLinger, l.NLBSaved, l.LingerCost, l.Net)
-	fmt.Fprintf(w, "A session hour: %s on X86_64, %s on ARM64.\n", f.SessionHourByArch[cost.X86], f.SessionHourByArch[cost.ARM])
 }
 
 // closeLingerNotes say what a close's linger costs and saves: for a close

@@ -20,8 +20,8 @@ func TestCostJSONShowsTheLinger(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	var res struct {
-		Linger            cost.LingerMonth
-		SessionHourByArch map[cost.Arch]cost.Money
+		Report struct{ Architectures []cost.ArchHour }
+		Linger cost.LingerMonth
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, out)
@@ -33,8 +33,12 @@ func TestCostJSONShowsTheLinger(t *testing.T) {
 	if l.LingerCost <= 0 || l.NLBSaved <= 0 || l.Net != l.NLBSaved-l.LingerCost {
 		t.Fatalf("linger money: %+v", l)
 	}
-	if x, a := res.SessionHourByArch[cost.X86], res.SessionHourByArch[cost.ARM]; x <= 0 || a <= 0 || a >= x {
-		t.Fatalf("session hour by arch: %v; want ARM64 cheaper than X86_64", res.SessionHourByArch)
+	hour := map[cost.Arch]cost.Money{}
+	for _, h := range res.Report.Architectures {
+		hour[h.Arch] = h.Session
+	}
+	if x, a := hour[cost.X86], hour[cost.ARM]; x <= 0 || a <= 0 || a >= x {
+		t.Fatalf("session hour by arch: %+v; want ARM64 cheaper than X86_64", res.Report.Architectures)
 	}
 	if code, _, _ := run(t, nil, "cost", "--estimate-only", "--meetings", "3", "--reopened", "4"); code != ExitUsage {
 		t.Fatalf("--reopened above --meetings: exit %d, want usage", code)
