@@ -216,6 +216,17 @@ func checkExecutionRole(t *testing.T, c clients, family, prefix string) {
 						t.Errorf("%s on %s, want the task's log group only", a, r)
 					}
 				}
+			case a == "ecr:BatchGetImage" || a == "ecr:GetDownloadUrlForLayer" || a == "ecr:BatchCheckLayerAvailability":
+				// Pulls of the stack's own copies (images = "ecr").
+				if want := "arn:aws:ecr:us-east-1:123456789012:repository/" + project(prefix) + "/*"; !slices.Equal(res, []string{want}) {
+					t.Errorf("%s on %v, want only %s", a, res, want)
+				}
+			case a == "ecr:GetAuthorizationToken":
+				// ECR's login call has no resource to scope it to; it grants no image.
+				if !slices.Equal(res, []string{"*"}) {
+					t.Errorf("%s on %v", a, res)
+				}
+				continue
 			default:
 				t.Errorf("execution role allows %s on %v", a, res)
 			}
@@ -467,3 +478,6 @@ func checkAuthEnv(t *testing.T, container string, env map[string]string, appID s
 		}
 	}
 }
+
+// project is the stack's project name from its parameter prefix (/<project>/).
+func project(prefix string) string { return strings.Trim(prefix, "/") }

@@ -162,8 +162,8 @@ func TestBrokenWorkflowInputFails(t *testing.T) {
 		if run.err == nil || run.jobResult() != "failure" {
 			t.Fatalf("act: %v, job %q; want the run to fail\n%s", run.err, run.jobResult(), run.stepLog())
 		}
-		if !strings.Contains(run.log, `input action \"\": use open, close, extend, status or reap`) &&
-			!strings.Contains(run.log, `input action "": use open, close, extend, status or reap`) {
+		if !strings.Contains(run.log, `input action \"\": use open, close, extend, status, reap or links`) &&
+			!strings.Contains(run.log, `input action "": use open, close, extend, status, reap or links`) {
 			t.Errorf("the run failed, but not on the empty action input:\n%s", run.stepLog())
 		}
 	})

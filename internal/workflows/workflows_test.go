@@ -260,10 +260,27 @@ func TestWorkflowsWithAct(t *testing.T) {
 
 	t.Run("scale-down.yml on schedule closes an expired session", func(t *testing.T) {
 		b.openExpired(t)
-		r := b.act.run(t, "schedule", "scale-down.yml", "--eventpath", filepath.Join(mustAbs(t, "testdata/events"), "schedule.json"))
+		schedule := filepath.Join(mustAbs(t, "testdata/events"), "schedule.json")
+		r := b.act.run(t, "schedule", "scale-down.yml", "--eventpath", schedule)
+		requireSuccess(t, r)
+		// The reaper's close is a close: the task stops, and the NLB's paid hour
+		// is kept for a reopen until shortly before it ends.
+		rec := b.record(t)
+		if rec.State != session.StateLingering || rec.LingerUntil.IsZero() {
+			t.Fatalf("record state %q (lingering until %v) after the scheduled reap of an expired session, want lingering\n%s", rec.State, rec.LingerUntil, r.stepLog())
+		}
+		if n := b.desiredCount(t); n != 0 {
+			t.Errorf("desired count %d while lingering, want 0", n)
+		}
+		// The hour's end comes: the next scheduled run removes the rest.
+		rec.LingerUntil = time.Now().Add(-time.Minute).UTC()
+		if _, err := b.store.Save(context.Background(), rec.Record, rec.ETag); err != nil {
+			t.Fatalf("move the linger's end into the past: %v", err)
+		}
+		r = b.act.run(t, "schedule", "scale-down.yml", "--eventpath", schedule)
 		requireSuccess(t, r)
 		if rec := b.record(t); rec.State != session.StateClosed {
-			t.Errorf("record state %q after the scheduled reap, want closed\n%s", rec.State, r.stepLog())
+			t.Errorf("record state %q after the scheduled reap at the linger's end, want closed\n%s", rec.State, r.stepLog())
 		}
 		if inv := b.leftovers(t); !inv.Empty() {
 			t.Errorf("session resources left after the reap:\n%s", inv)

@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -162,15 +164,37 @@ func FreeUDPPort(tb testing.TB, ip string) string {
 // Coturn runs Debian's coturn as a STUN-only server on ip:port ("" port: a
 // free one) until the test ends, and returns its address once it answers a
 // Binding Request. A missing binary fails the test with the install command.
+// A free port can be taken between the check and coturn's bind (other tests
+// run beside this one): a server that exits before answering is started
+// again on another free port.
 func Coturn(tb testing.TB, ip, port string) string {
 	tb.Helper()
 	bin, err := exec.LookPath("turnserver")
 	if err != nil {
 		tb.Fatalf("turnserver (coturn) is not installed; install it with: sudo apt-get install -y coturn")
 	}
-	if port == "" {
-		port = FreeUDPPort(tb, ip)
+	var failures []string
+	for attempt := 1; attempt <= 3; attempt++ {
+		p := port
+		if p == "" {
+			p = FreeUDPPort(tb, ip)
+		}
+		addr, why := startCoturn(tb, bin, ip, p)
+		if why == "" {
+			return addr
+		}
+		failures = append(failures, why)
+		if port != "" {
+			break // the caller asked for this port: another cannot stand in
+		}
 	}
+	tb.Fatalf("turnserver did not answer STUN:\n%s", strings.Join(failures, "\n"))
+	return ""
+}
+
+// startCoturn starts one turnserver and waits until it answers or exits; the
+// reason it did not answer is empty on success.
+func startCoturn(tb testing.TB, bin, ip, port string) (string, string) {
 	addr := net.JoinHostPort(ip, port)
 	dir := tb.TempDir()
 	cmd := exec.Command(bin, "-n", "--stun-only", "--no-tls", "--no-dtls", "--no-tcp", "--no-cli",
@@ -182,19 +206,34 @@ func Coturn(tb testing.TB, ip, port string) string {
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("starting turnserver: %v", err)
 	}
-	tb.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() })
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	tb.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); <-exited })
+	// coturn names its log turn.log or turn_<pid>_<date>.log, depending on the build.
+	logText := func() string {
+		files, _ := filepath.Glob(filepath.Join(dir, "turn*.log"))
+		var b strings.Builder
+		for _, f := range files {
+			raw, _ := os.ReadFile(f)
+			b.Write(raw)
+		}
+		return b.String()
+	}
 	// An outer bound for a loaded machine: coturn answers within a second when idle.
 	const startLimit = 2 * time.Minute
 	deadline := time.Now().Add(startLimit)
 	for time.Now().Before(deadline) {
 		if answers(addr) {
-			return addr
+			return addr, ""
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case err := <-exited:
+			exited <- err // for the cleanup
+			return "", fmt.Sprintf("turnserver on %s exited before answering (%v); its log:\n%s", addr, err, logText())
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	logText, _ := os.ReadFile(filepath.Join(dir, "turn.log"))
-	tb.Fatalf("turnserver did not answer STUN on %s within %s; its log:\n%s", addr, startLimit, logText)
-	return ""
+	return "", fmt.Sprintf("turnserver on %s did not answer within %s; its log:\n%s", addr, startLimit, logText())
 }
 
 // answers is the readiness check: one Binding Request, independent of the
