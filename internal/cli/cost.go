@@ -1,20 +1,17 @@
 package cli
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"strings"
-	"time"
+	"maps"
+	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
+	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 )
 
@@ -29,7 +26,7 @@ type costFlags struct {
 	arch                           string
 	nlbAddresses                   int64
 	taskPublicIP                   bool
-	actions                        actionsFlags
+	actions                        cost.ActionsOptions
 	reopened                       int64
 	changed                        func(flag string) bool
 }
@@ -85,145 +82,73 @@ func runCost(ctx context.Context, a *App, f costFlags) error {
 	if f.arch != string(cost.X86) && f.arch != string(cost.ARM) {
 		return Usagef("cost: --arch %q: use X86_64 or ARM64", f.arch)
 	}
-	if f.reopened < 0 || f.reopened > f.actions.meetings {
-		return Usagef("cost: --reopened %d: give 0 to --meetings (%d)", f.reopened, f.actions.meetings)
+	if f.reopened < 0 || f.reopened > f.actions.Meetings {
+		return Usagef("cost: --reopened %d: give 0 to --meetings (%d)", f.reopened, f.actions.Meetings)
+	}
+	if err := checkActionsFlags(f.actions); err != nil {
+		return err
 	}
 	for _, h := range f.hours {
 		if h < 0 || h > 744 {
 			return Usagef("cost: --hours %d: a month has between 0 and 744 hours", h)
 		}
 	}
-	s := cost.Session{
-		Task:         cost.TaskSize{CPUUnits: f.taskCPU, MemoryMiB: f.taskMemory, Arch: cost.Arch(f.arch)},
-		NLBAddresses: f.nlbAddresses, TaskPublicIP: f.taskPublicIP,
-		Participants: f.participants, DownKbps: f.downKbps, UpKbps: f.upKbps,
+	o := cost.OverviewOptions{
+		Session: cost.Session{
+			Task:         cost.TaskSize{CPUUnits: f.taskCPU, MemoryMiB: f.taskMemory, Arch: cost.Arch(f.arch)},
+			NLBAddresses: f.nlbAddresses, TaskPublicIP: f.taskPublicIP,
+			Participants: f.participants, DownKbps: f.downKbps, UpKbps: f.upKbps,
+		},
+		Hours: f.hours, EstimateOnly: f.estimateOnly, Refresh: f.refresh, Actual: f.actual, Seed: f.seed,
+		Region:  firstOf(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion),
+		Actions: f.actions, Reopened: f.reopened,
 	}
-	var idle cost.Idle
-	region := nonEmpty(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)[0]
-	project, access := "", ""
-	var cfg aws.Config
 	if !f.estimateOnly && !f.actual {
-		if fb, ok := a.uninitialisedStack(f.changed("dir")); ok {
-			s.Task = fb.task(f.changed, s.Task)
-			a.Reporter.Infof("%s", fb.note())
-			f.estimateOnly = true
+		dir, err := a.StackDir()
+		if fb, ok := cost.UninitialisedStack(dir, err, f.changed("dir"), a.BackendConfig); ok {
+			o.Session.Task = fb.Task(f.changed, o.Session.Task)
+			a.Reporter.Infof("%s", fb.Note())
+			o.EstimateOnly = true
 		}
 	}
-	if !f.estimateOnly || f.refresh || f.actual {
-		var err error
-		if cfg, err = a.AWS(ctx); err != nil {
-			return err
-		}
-		region = cfg.Region
-	}
-	if !f.estimateOnly {
-		r, _, err := a.initialisedStack(ctx)
-		if err != nil {
-			return err
-		}
-		out, err := r.Outputs(ctx)
-		if err != nil {
-			return err
-		}
-		project, access = out.Project, out.Access
-		if out.Region != "" {
-			region = out.Region
-		}
-		if s.Task, err = cost.ReadTaskSize(ctx, ecs.NewFromConfig(cfg), out.TaskDefinitionFamily); err != nil {
-			return err
-		}
-		s.NLBAddresses = int64(len(out.SubnetIDs)) // the session module allocates one EIP per subnet
-		if idle, err = a.readIdle(ctx, cfg, out); err != nil {
-			return err
-		}
-		// Elastic IPs exist while a session is open; only leftovers are idle cost.
-		if !out.NLBEnabled && idle.PublicIPv4 > 0 {
-			a.Reporter.Warnf("%d Elastic IP(s) tagged Project=%s exist with no session open: they cost $3.65 a month each (jitsictl session reap removes leftovers)", idle.PublicIPv4, out.Project)
-		}
-	}
-
-	table, err := cost.Embedded()
-	if err != nil {
-		return err
-	}
-	var prices *cost.RegionPrices
-	if f.refresh {
-		// The Price List API is served from us-east-1 whatever region is priced.
-		pl := pricing.NewFromConfig(cfg, func(o *pricing.Options) { o.Region = "us-east-1" })
-		res, err := cost.Refresh(ctx, pl, table, region, time.Now())
-		if err != nil {
-			return err
-		}
-		for _, k := range res.Kept {
-			a.Reporter.Warnf("the Price List has no %s for %s: using the embedded table's figure", k, region)
-		}
-		prices = res.Prices
-	} else if prices, err = table.Lookup(region); err != nil {
+	res, err := cost.RunOverview(ctx, cost.OverviewSources{
+		Reporter: a.Reporter, AWS: a.AWS, Stack: a.stackOutputsOf, Getenv: a.Getenv, Workflows: a.workflowTimer(),
+	}, o)
+	if errors.As(err, new(cost.InputError)) {
 		return usageError{err}
-	}
-
-	rep := prices.Report(s, idle, f.hours)
-	act, err := a.actionsReport(ctx, f.actions, table.GitHubActions, table.HoursPerMonth)
-	if err != nil {
+	} else if err != nil {
 		return err
 	}
-	rep.Actions = &act
-	if f.seed {
-		ss, si := cost.SeedScenario()
-		c := prices.CompareWithSeed(ss, si)
-		rep.Seed = &c
-	}
-	var txt, md bytes.Buffer
-	if err := rep.Text(&txt); err != nil {
-		return err
-	}
-	if err := rep.Markdown(&md); err != nil {
-		return err
-	}
-	lf := lingerReport(prices, s, f.actions.meetings, f.reopened)
-	lf.markdown(&md)
-	writeAccess(&txt, &md, access)
-	result := struct {
-		Report cost.Report
-		Actual *cost.Spend `json:",omitempty"`
-		Access string      `json:",omitempty"`
-		lingerFigures
-	}{Report: rep, Access: access, lingerFigures: lf}
-	if f.actual {
-		if project == "" {
-			return Usagef("cost: --actual needs the project name from the stack; drop --estimate-only")
-		}
-		ce := costexplorer.NewFromConfig(cfg, func(o *costexplorer.Options) { o.Region = "us-east-1" })
-		spend, err := cost.Actuals{API: ce}.Month(ctx, project, time.Now())
-		if err != nil {
-			return err
-		}
-		result.Actual = &spend
-		txt.WriteString("\n")
-		_ = spend.Text(&txt)
-		md.WriteString("\n")
-		_ = spend.Markdown(&md)
-	}
-	// Outputs are plain decimals (no $) so workflows can compare them; on a
-	// terminal the report below already shows them.
+	// On a terminal the report below already shows the outputs.
 	if a.format != report.FormatText {
-		a.Reporter.Output("running-per-hour", strings.TrimPrefix(rep.Running.Total.String(), "$"))
-		a.Reporter.Output("idle-per-month", strings.TrimPrefix(rep.IdleMonth.Total.Cents(), "$"))
+		outs := res.Outputs()
+		for _, k := range slices.Sorted(maps.Keys(outs)) {
+			a.Reporter.Output(k, outs[k])
+		}
 	}
-	a.Reporter.Summary(md.String())
-	a.Reporter.Result(result)
+	a.Reporter.Summary(res.Markdown())
+	a.Reporter.Result(res)
 	if a.Output != "json" {
-		fmt.Fprint(a.Stdout, txt.String())
+		fmt.Fprint(a.Stdout, res.Text())
 	}
 	return nil
 }
 
-func nonEmpty(v ...string) []string {
-	var out []string
+// stackOutputsOf reads the outputs of the initialised stack.
+func (a *App) stackOutputsOf(ctx context.Context) (outputs.Outputs, error) {
+	r, _, err := a.initialisedStack(ctx)
+	if err != nil {
+		return outputs.Outputs{}, err
+	}
+	return r.Outputs(ctx)
+}
+
+// firstOf is the first non-empty value.
+func firstOf(v ...string) string {
 	for _, s := range v {
 		if s != "" {
-			out = append(out, s)
+			return s
 		}
 	}
-	return out
+	return ""
 }
