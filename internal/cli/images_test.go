@@ -55,8 +55,6 @@ func TestImageCheckReadsTheStacksVariables(t *testing.T) {
 	}
 }
 
-
-
 // Skipping is explicit, and only for emulators.
 func TestDeployPlanImageCheckSkip(t *testing.T) {
 	ctx := context.Background()
@@ -76,7 +74,6 @@ func TestDeployPlanImageCheckSkip(t *testing.T) {
 		t.Fatal("an emulator run without skip skipped the check")
 	}
 }
-
 
 // images pin writes what the stack reads and deploy plan checks.
 func TestImagesPinWritesTheStacksPins(t *testing.T) {
