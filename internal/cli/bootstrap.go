@@ -6,7 +6,6 @@ import (
 	gogithub "github.com/google/go-github/v66/github"
 	"github.com/spf13/cobra"
 
-	"github.com/jitsictl/jitsictl/internal/doctor"
 	"github.com/jitsictl/jitsictl/internal/ghenv"
 	"github.com/jitsictl/jitsictl/internal/github"
 )
@@ -85,7 +84,7 @@ func (a *App) githubClient() (*gogithub.Client, error) {
 }
 
 // githubCheck is doctor's view of the same settings; nil when no repository is named.
-func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]doctor.GitHubFinding, error), error) {
+func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]ghenv.Finding, error), error) {
 	if repo == "" && a.run().Repository == "" {
 		return nil, nil
 	}
@@ -93,13 +92,5 @@ func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]do
 	if err != nil {
 		return nil, err
 	}
-	check := ghenv.Checker(a.githubClient, r)
-	return func(ctx context.Context) ([]doctor.GitHubFinding, error) {
-		found, err := check(ctx)
-		out := make([]doctor.GitHubFinding, len(found))
-		for i, f := range found {
-			out[i] = doctor.GitHubFinding(f)
-		}
-		return out, err
-	}, nil
+	return ghenv.Checker(a.githubClient, r), nil
 }

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -17,13 +15,8 @@ import (
 // publishCost hands the figures to the Reporter (outputs, step summary) and
 // the sticky comment; the caller writes text and the JSON result.
 func (a *App) publishCost(ctx context.Context, f cost.SessionFigures) {
-	outs := f.Outputs()
-	for _, k := range slices.Sorted(maps.Keys(outs)) {
-		a.Reporter.Output(k, outs[k])
-	}
-	md := f.Markdown()
-	a.Reporter.Summary(md)
-	a.stickyCostComment(ctx, md)
+	f.Publish(a.Reporter)
+	a.stickyCostComment(ctx, f.Markdown())
 }
 
 // stickyCostComment keeps one cost comment on the run's pull request or
@@ -57,23 +50,19 @@ func (a *App) stickyCostComment(ctx context.Context, summary string) {
 	}
 }
 
-// liveSessionCost prices the session in store's record and publishes it; nil
-// (with a warning) when it cannot. Cost is reported beside verify's checks but
-// never decides its exit status. With no session live it is the last closed one's.
-func (a *App) liveSessionCost(ctx context.Context, cfg aws.Config, store session.Store, out outputs.Outputs) *cost.SessionFigures {
+// liveSessionCost prices the session in store's record and publishes it; a
+// warning when it cannot. With no session live it is the last closed one's.
+func (a *App) liveSessionCost(ctx context.Context, cfg aws.Config, store session.Store, out outputs.Outputs) (cost.SessionFigures, bool) {
 	rec, err := store.Load(ctx)
-	if err != nil {
-		a.Reporter.Warnf("session cost: %v", err)
-		return nil
+	if err == nil {
+		var f cost.SessionFigures
+		if f, err = (cost.StackReader{Config: cfg, Getenv: a.Getenv}).Price(ctx, out, rec.Record, rec.NLBWanted()); err == nil {
+			a.publishCost(ctx, f)
+			return f, true
+		}
 	}
-	in, err := cost.StackReader{Config: cfg, Getenv: a.Getenv}.SessionInputs(ctx, out, rec.Record, rec.NLBWanted())
-	if err != nil {
-		a.Reporter.Warnf("session cost: %v", err)
-		return nil
-	}
-	f := cost.PriceSession(in)
-	a.publishCost(ctx, f)
-	return &f
+	a.Reporter.Warnf("session cost: %v", err)
+	return cost.SessionFigures{}, false
 }
 
 // closeCost reports what the session just closed cost, after `session
@@ -104,11 +93,5 @@ func (a *App) closedSessionCost(ctx context.Context, rec session.Record) (cost.S
 	if err != nil {
 		return cost.SessionFigures{}, err
 	}
-	in, err := cost.StackReader{Config: cfg, Getenv: a.Getenv}.SessionInputs(ctx, out, rec, false)
-	if err != nil {
-		return cost.SessionFigures{}, err
-	}
-	f := cost.PriceSession(in)
-	f.AddNotes(cost.CloseLingerNotes(in.Prices, rec, in.Now)...)
-	return f, nil
+	return cost.StackReader{Config: cfg, Getenv: a.Getenv}.PriceClose(ctx, out, rec)
 }

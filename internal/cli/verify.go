@@ -2,13 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/probe"
+	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -70,19 +70,14 @@ issue event, one sticky comment holds the cost.`,
 			rep := verify.Run(ctx, deps, verify.FromOutputs(out))
 			rep.Publish(a.Reporter)
 
-			res := verify.Result{Report: rep, Outputs: rep.Outputs()}
-			figures := a.liveSessionCost(ctx, cfg, a.sessionStore(cfg, be), out)
-			if figures != nil {
-				maps.Copy(res.Outputs, figures.Outputs())
-				res.Cost = figures
+			res := verify.Result{Report: rep}
+			if f, ok := a.liveSessionCost(ctx, cfg, a.sessionStore(cfg, be), out); ok {
+				res.Cost = f
 			}
 			a.Reporter.Result(res)
-			if a.Output != "json" {
-				if err := rep.WriteText(a.Stdout); err != nil {
+			if a.format != report.FormatJSON {
+				if err := res.WriteText(a.Stdout); err != nil {
 					return err
-				}
-				if figures != nil {
-					fmt.Fprintf(a.Stdout, "\n%s", figures.Text())
 				}
 			}
 			if rep.Failed() {

@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +64,37 @@ type InputError struct{ Err error }
 
 func (e InputError) Error() string { return e.Err.Error() }
 func (e InputError) Unwrap() error { return e.Err }
+
+// Validate checks the figures before anything is read: each error names the
+// cost command's flag that sets the value.
+func (o OverviewOptions) Validate() error {
+	s := o.Session
+	if s.Participants < 0 || s.DownKbps < 0 || s.UpKbps < 0 || s.Task.CPUUnits <= 0 || s.Task.MemoryMiB <= 0 || s.NLBAddresses < 0 {
+		return InputError{errors.New("cost: --participants, --down-kbps, --up-kbps and --nlb-addresses cannot be negative; --task-cpu and --task-memory must be positive")}
+	}
+	if s.Task.Arch != X86 && s.Task.Arch != ARM {
+		return InputError{fmt.Errorf("cost: --arch %q: use X86_64 or ARM64", s.Task.Arch)}
+	}
+	if o.Reopened < 0 || o.Reopened > o.Actions.Meetings {
+		return InputError{fmt.Errorf("cost: --reopened %d: give 0 to --meetings (%d)", o.Reopened, o.Actions.Meetings)}
+	}
+	if o.Actions.Meetings < 0 || o.Actions.Deploys < 0 || o.Actions.Meetings > 744 {
+		return InputError{errors.New("cost: --meetings must be 0 to 744 and --deploys not negative")}
+	}
+	table, err := Embedded()
+	if err != nil {
+		return err
+	}
+	if _, ok := table.GitHubActions.Included[o.Actions.Plan]; !ok {
+		return InputError{fmt.Errorf("cost: --github-plan %q: use free, pro, team or enterprise", o.Actions.Plan)}
+	}
+	for _, h := range o.Hours {
+		if h < 0 || h > 744 {
+			return InputError{fmt.Errorf("cost: --hours %d: a month has between 0 and 744 hours", h)}
+		}
+	}
+	return nil
+}
 
 // RunOverview prices a session hour, the idle month, months of use, the
 // break-even, the Actions minutes and the linger, from the stack's live
@@ -160,11 +194,22 @@ func RunOverview(ctx context.Context, src OverviewSources, o OverviewOptions) (O
 	return res, nil
 }
 
-// Text is the report for a terminal.
-func (o Overview) Text() string { return o.text }
-
-// Markdown is the step summary.
-func (o Overview) Markdown() string { return o.markdown }
+// Publish hands the overview to the Reporter (outputs, step summary, the JSON
+// result) and, unless the face is JSON, prints the text report on stdout.
+func (o Overview) Publish(r report.Reporter, stdout io.Writer, format report.Format) {
+	// On a terminal the text report already shows the outputs.
+	if format != report.FormatText {
+		outs := o.Outputs()
+		for _, k := range slices.Sorted(maps.Keys(outs)) {
+			r.Output(k, outs[k])
+		}
+	}
+	r.Summary(o.markdown)
+	r.Result(o)
+	if format != report.FormatJSON {
+		fmt.Fprint(stdout, o.text)
+	}
+}
 
 // Outputs are plain decimals (no $) so workflows can compare them.
 func (o Overview) Outputs() map[string]string {

@@ -3,9 +3,12 @@ package cost
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 )
 
@@ -133,6 +136,15 @@ func (f SessionFigures) Outputs() map[string]string {
 		"session-cost":   strings.TrimPrefix(f.Session.Cents(), "$"),
 		"month-estimate": strings.TrimPrefix(f.MonthEstimate.Cents(), "$"),
 	}
+}
+
+// Publish hands the figures to the Reporter: the outputs and the step summary.
+func (f SessionFigures) Publish(r report.Reporter) {
+	outs := f.Outputs()
+	for _, k := range slices.Sorted(maps.Keys(outs)) {
+		r.Output(k, outs[k])
+	}
+	r.Summary(f.Markdown())
 }
 
 // Text is the terminal face of the figures.

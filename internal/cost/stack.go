@@ -65,6 +65,28 @@ func (s StackReader) SessionInputs(ctx context.Context, out outputs.Outputs, rec
 	}, nil
 }
 
+// Price prices the session in rec: live, from its start times to now; or
+// its last usage.
+func (s StackReader) Price(ctx context.Context, out outputs.Outputs, rec session.Record, live bool) (SessionFigures, error) {
+	in, err := s.SessionInputs(ctx, out, rec, live)
+	if err != nil {
+		return SessionFigures{}, err
+	}
+	return PriceSession(in), nil
+}
+
+// PriceClose prices the session a close just ended, with what its linger
+// costs and saves (CloseLingerNotes).
+func (s StackReader) PriceClose(ctx context.Context, out outputs.Outputs, rec session.Record) (SessionFigures, error) {
+	in, err := s.SessionInputs(ctx, out, rec, false)
+	if err != nil {
+		return SessionFigures{}, err
+	}
+	f := PriceSession(in)
+	f.AddNotes(CloseLingerNotes(in.Prices, rec, in.Now)...)
+	return f, nil
+}
+
 // serviceReader reads the ECS service's network configuration.
 type serviceReader interface {
 	DescribeServices(context.Context, *ecs.DescribeServicesInput, ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)

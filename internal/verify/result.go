@@ -2,6 +2,9 @@ package verify
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -16,14 +19,43 @@ func (d Deps) WithAWS(cfg aws.Config) Deps {
 	return d
 }
 
-// Result is verify's --output json document: the checks, the step outputs
-// and the session's cost figures (absent when they could not be read).
-type Result struct {
-	Report  Report
-	Outputs map[string]string
-	Cost    any
+// Priced is the session's cost as verify shows it beside the checks
+// (internal/cost.SessionFigures).
+type Priced interface {
+	Outputs() map[string]string
+	Text() string
 }
 
+// Result is verify's whole result: the checks and the session's cost (nil
+// when it could not be read). Cost never decides the exit status.
+type Result struct {
+	Report Report
+	Cost   Priced
+}
+
+// Outputs are the step outputs: the checks' and the cost's.
+func (v Result) Outputs() map[string]string {
+	outs := v.Report.Outputs()
+	if v.Cost != nil {
+		maps.Copy(outs, v.Cost.Outputs())
+	}
+	return outs
+}
+
+// WriteText writes the checks' table and the cost for a terminal.
+func (v Result) WriteText(w io.Writer) error {
+	if err := v.Report.WriteText(w); err != nil {
+		return err
+	}
+	if v.Cost != nil {
+		_, err := fmt.Fprintf(w, "\n%s", v.Cost.Text())
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON is the --output json document: the checks, the step outputs
+// and the cost figures (absent when they could not be read).
 func (v Result) MarshalJSON() ([]byte, error) {
 	// Report has its own MarshalJSON; splice its fields in beside the others.
 	var doc map[string]any
@@ -34,7 +66,7 @@ func (v Result) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, err
 	}
-	doc["outputs"] = v.Outputs
+	doc["outputs"] = v.Outputs()
 	if v.Cost != nil {
 		doc["cost"] = v.Cost
 	}
