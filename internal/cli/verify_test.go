@@ -504,13 +504,14 @@ func TestVerifyActionRejectsBadInputs(t *testing.T) {
 	}
 }
 
+// usEast1 is the embedded table's us-east-1, which the emulator's stack is priced with.
 func usEast1(t *testing.T) *cost.RegionPrices {
 	t.Helper()
 	table, err := cost.Embedded()
-	if err != nil {
-		t.Fatal(err)
+	var r *cost.RegionPrices
+	if err == nil {
+		r, err = table.Lookup("us-east-1")
 	}
-	r, err := table.Lookup("us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}

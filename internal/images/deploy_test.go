@@ -3,6 +3,9 @@ package images
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -112,5 +115,26 @@ func TestDeployCopiesPinnedImages(t *testing.T) {
 	delete(img.ECRRepositories, "jvb")
 	if err := CopyPinned(ctx, testReporter(), img, Registry{Host: src}); err == nil || !strings.Contains(err.Error(), "no repository for jvb") {
 		t.Fatalf("missing repository: %v", err)
+	}
+}
+
+// The names the check reads are the stack's variables.
+func TestImageCheckReadsTheStacksVariables(t *testing.T) {
+	var tf []byte
+	files, _ := filepath.Glob(filepath.Join("..", "..", "terraform", "*.tf"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tf = append(tf, b...)
+	}
+	for name := range stackVariables("ARM64", nil) {
+		if !regexp.MustCompile(`variable "` + name + `"`).Match(tf) {
+			t.Errorf("terraform/ declares no variable %q", name)
+		}
+	}
+	if !regexp.MustCompile(`(?s)variable "cpu_architecture".*?default\s*=\s*"ARM64"`).Match(tf) {
+		t.Error("cpu_architecture does not default to ARM64")
 	}
 }
