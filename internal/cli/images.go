@@ -53,17 +53,12 @@ func runImagesPin(ctx context.Context, a *App, registry, tag string) error {
 	if err != nil {
 		return err
 	}
-	path, digests, err := images.WritePins(ctx, a.Reporter, a.imageSource(), dir, registry, tag)
+	path, digests, err := images.WritePins(ctx, a.Reporter, images.Registry{Host: a.Getenv(images.RegistryEnv)}, dir, registry, tag)
 	if err != nil {
 		return err
 	}
 	a.Reporter.Result(map[string]any{"path": path, "registry": registry, "tag": tag, "digests": digests})
 	return nil
-}
-
-// imageSource is the registry images are checked in and copied from.
-func (a *App) imageSource() images.Registry {
-	return images.Registry{Host: a.Getenv(images.RegistryEnv)}
 }
 
 // planVariables are the root variables of the first stage that planned.
@@ -79,17 +74,15 @@ func planVariables(planned []stage.Planned) map[string]any {
 // checkImages is deploy plan's image check (images.CheckPlanned), unless
 // JITSICTL_IMAGE_CHECK=skip on an emulator.
 func (a *App) checkImages(ctx context.Context, vars map[string]any) (string, error) {
-	host, mode := a.Getenv(images.RegistryEnv), a.Getenv(images.CheckEnv)
+	src, skip, err := images.CheckSource(a.Getenv)
 	switch {
-	case mode != "" && mode != "skip":
-		return "", Usagef("%s=%q: the only value is skip (emulators only)", images.CheckEnv, mode)
-	case mode == "skip" && host == "" && a.Getenv("AWS_ENDPOINT_URL") == "":
-		return "", Usagef("%s=skip is for emulators (AWS_ENDPOINT_URL set): a deploy to AWS checks its pinned images; unset it", images.CheckEnv)
-	case mode == "skip" && host == "":
+	case err != nil:
+		return "", usageError{err}
+	case skip:
 		a.Reporter.Warnf("image check skipped (%s=skip, on the emulator AWS_ENDPOINT_URL names)", images.CheckEnv)
 		return "", nil
 	}
-	return images.CheckPlanned(ctx, a.Reporter, a.imageSource(), vars)
+	return images.CheckPlanned(ctx, a.Reporter, src, vars)
 }
 
 // copyImagesAfterApply reads the applied stack's images output and copies them into
@@ -99,5 +92,5 @@ func (a *App) copyImagesAfterApply(ctx context.Context, r *tf.Runner, cfg aws.Co
 	if err != nil {
 		return fmt.Errorf("read the stack's outputs to copy its images: %w", err)
 	}
-	return images.CopyToECR(ctx, a.Reporter, out.Images, a.imageSource(), cfg)
+	return images.CopyToECR(ctx, a.Reporter, out.Images, images.Registry{Host: a.Getenv(images.RegistryEnv)}, cfg)
 }

@@ -31,6 +31,20 @@ const (
 	PinFile = "images.auto.tfvars.json"
 )
 
+// CheckSource reads the image check's environment: the registry images are
+// checked in and copied from, and whether deploy plan skips the check (only
+// on an emulator). Its errors are bad input: nothing was touched.
+func CheckSource(getenv func(string) string) (src Registry, skip bool, err error) {
+	src, mode := Registry{Host: getenv(RegistryEnv)}, getenv(CheckEnv)
+	switch {
+	case mode != "" && mode != "skip":
+		return src, false, fmt.Errorf("%s=%q: the only value is skip (emulators only)", CheckEnv, mode)
+	case mode == "skip" && src.Host == "" && getenv("AWS_ENDPOINT_URL") == "":
+		return src, false, fmt.Errorf("%s=skip is for emulators (AWS_ENDPOINT_URL set): a deploy to AWS checks its pinned images; unset it", CheckEnv)
+	}
+	return src, mode == "skip" && src.Host == "", nil
+}
+
 // VariableValues are a plan's root variables as FromVariables reads them.
 func VariableValues(vars map[string]*tfjson.PlanVariable) map[string]any {
 	out := make(map[string]any, len(vars))
