@@ -199,7 +199,7 @@ func TestStackLifecycle(t *testing.T) {
 func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 	// Against the recorded state (-refresh=false): the idle plan before this found it
 	// equal to the emulator's, and these plans look only at what the variables change.
-	// A refresh would read back every resource three more times.
+	// A refresh would read back every resource twice more.
 	r, err := tf.New(context.Background(), s.Dir, tf.WithEnv(s.Emulator.Env()), tf.WithVars(s.Emulator.TFVars()), tf.WithoutRefresh())
 	if err != nil {
 		t.Fatal(err)
@@ -222,11 +222,14 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 		}
 	}
 
-	// With a hosted zone, the session (and only the session) holds the meeting's A record.
-	zoned := showPlan(t, r, tf.Vars{"nlb_enabled": true, "domain_name": "meet.example.org", "route53_zone_id": "Z0123456789ABCDEFGHIJ"})
-	rec := planned(t, zoned, "module.jvb_nlb[0].aws_route53_record.meeting[0]")
-	if rec["name"] != "meet.example.org" || rec["type"] != "A" || rec["zone_id"] != "Z0123456789ABCDEFGHIJ" || rec["ttl"] != float64(60) {
-		t.Errorf("meeting record planned as %v, want an A record for meet.example.org in the zone, TTL 60", rec)
+	// The addresses are public: insecure_value keeps them readable in a plan (value would
+	// be masked). A session's plan learns them from the Elastic IPs on apply.
+	adv := change(t, plan, "aws_ssm_parameter.advertise_ips")
+	if unknown, _ := adv.AfterUnknown.(map[string]any); unknown["insecure_value"] != true {
+		t.Errorf("advertise-ips insecure_value is not planned from the Elastic IPs (after %v, unknown %v): its addresses should be readable in a plan, not masked", adv.After, adv.AfterUnknown)
+	}
+	if sensitive, _ := adv.AfterSensitive.(map[string]any); sensitive["insecure_value"] == true {
+		t.Errorf("advertise-ips is planned as sensitive (%v): its addresses should be readable in a plan, not masked", adv.AfterSensitive)
 	}
 	for _, rc := range plan.ResourceChanges {
 		if strings.Contains(rc.Address, "aws_route53_record") {
@@ -234,13 +237,15 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 		}
 	}
 
-	// One plan for two settings: a domain, and access through the lobby.
-	domain := showPlan(t, r, tf.Vars{"nlb_enabled": false, "domain_name": "meet.example.org", "access": "lobby"})
-	if u := domain.OutputChanges["meeting_url"]; u == nil || u.After != "https://meet.example.org/" {
-		t.Errorf("meeting_url planned as %+v, want https://meet.example.org/", u)
+	// One plan for three settings: a hosted zone, a domain and access through the lobby.
+	// With a zone, the session (and only the session) holds the meeting's A record.
+	domain := showPlan(t, r, tf.Vars{"nlb_enabled": true, "domain_name": "meet.example.org", "route53_zone_id": "Z0123456789ABCDEFGHIJ", "access": "lobby"})
+	rec := planned(t, domain, "module.jvb_nlb[0].aws_route53_record.meeting[0]")
+	if rec["name"] != "meet.example.org" || rec["type"] != "A" || rec["zone_id"] != "Z0123456789ABCDEFGHIJ" || rec["ttl"] != float64(60) {
+		t.Errorf("meeting record planned as %v, want an A record for meet.example.org in the zone, TTL 60", rec)
 	}
-	if p := planned(t, domain, "aws_ssm_parameter.advertise_ips"); p["insecure_value"] != "none" {
-		t.Errorf("advertise-ips is planned as %v: its addresses should be readable in a plan, not masked", p)
+	if u := domain.OutputChanges["meeting_url"]; u == nil || u.After != "https://meet.example.org/" {
+		t.Errorf("meeting_url planned as %+v, want https://meet.example.org/ (the domain, not the NLB's name)", u)
 	}
 	td := planned(t, domain, "aws_ecs_task_definition.jitsi")
 	if defs, _ := td["container_definitions"].(string); !strings.Contains(defs, `"PUBLIC_URL","value":"https://meet.example.org"`) || strings.Contains(defs, "BOSH_RELATIVE") {
@@ -266,10 +271,15 @@ func showPlan(t *testing.T, r *tf.Runner, vars tf.Vars) *tfjson.Plan {
 
 func planned(t *testing.T, p *tfjson.Plan, addr string) map[string]any {
 	t.Helper()
+	m, _ := change(t, p, addr).After.(map[string]any)
+	return m
+}
+
+func change(t *testing.T, p *tfjson.Plan, addr string) *tfjson.Change {
+	t.Helper()
 	for _, rc := range p.ResourceChanges {
 		if rc.Address == addr {
-			m, _ := rc.Change.After.(map[string]any)
-			return m
+			return rc.Change
 		}
 	}
 	t.Fatalf("plan has no %s", addr)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -319,9 +320,16 @@ func TestWorkflowsWithAct(t *testing.T) {
 	})
 
 	// The deployed stack differs from the committed configuration (a log retention
-	// someone changed), so deploy.yml's plan has changes and its apply job runs.
+	// someone changed in the console), so deploy.yml's refreshing plan has changes and
+	// its apply job runs. The change is made through the API, not by a terraform apply
+	// with another variable: that apply cost as much CPU as the deploy's, and drift
+	// outside terraform is what a deploy meets in a real account.
 	t.Run("deploy.yml on push plans and applies the merged change", func(t *testing.T) {
-		b.st.Apply(t, tf.Vars{"nlb_enabled": false, "log_retention_days": 7})
+		logs := cloudwatchlogs.NewFromConfig(b.cfg)
+		if _, err := logs.PutRetentionPolicy(context.Background(), &cloudwatchlogs.PutRetentionPolicyInput{
+			LogGroupName: aws.String(b.out.LogGroupName), RetentionInDays: aws.Int32(7)}); err != nil {
+			t.Fatalf("change the log retention outside terraform: %v", err)
+		}
 		arts := t.TempDir()
 		b.act.setArtifacts(arts)
 		r := b.act.run(t, "push", "deploy.yml", "--eventpath", b.event(t, "push.json"))
@@ -334,6 +342,16 @@ func TestWorkflowsWithAct(t *testing.T) {
 		}
 		requireNoStateIn(t, arts, b.sha)
 		b.requireStateBackup(t)
+		groups, err := logs.DescribeLogGroups(context.Background(), &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(b.out.LogGroupName)})
+		if err != nil {
+			t.Fatalf("describe the log group %s: %v", b.out.LogGroupName, err)
+		}
+		if len(groups.LogGroups) != 1 {
+			t.Fatalf("%d log groups named %s*, want 1", len(groups.LogGroups), b.out.LogGroupName)
+		}
+		if got := aws.ToInt32(groups.LogGroups[0].RetentionInDays); got != 14 {
+			t.Errorf("log retention %d days after deploy.yml's apply, want the committed 14", got)
+		}
 	})
 }
 
