@@ -56,9 +56,21 @@ func (r *Runner) guardGroup(ctx context.Context) (release func()) {
 // terraformChild returns the PID (= process group) of this process's terraform child
 // running in the runner's directory, or 0.
 func (r *Runner) terraformChild() int {
-	me, exe := os.Getpid(), r.tf.ExecPath()
-	for _, p := range procs.List() {
-		if p.PPID == me && p.PGID == p.PID && (p.Cmd == exe || strings.HasPrefix(p.Cmd, exe+" ")) && procs.Cwd(p.PID) == r.dir {
+	return childRunning(procs.List(), os.Getpid(), r.tf.ExecPath(), r.dir, procs.Cwd)
+}
+
+// childRunning picks, among ps, the group leader that is me's child running exe in dir.
+// exe may be a script (tfenv's and asdf's terraform are shell scripts): the kernel then
+// runs "interpreter exe args", and exe is the second word. Without that case the guard
+// never found a wrapped terraform and polled /proc for the whole call.
+func childRunning(ps []procs.Proc, me int, exe, dir string, cwd func(int) string) int {
+	for _, p := range ps {
+		if p.PPID != me || p.PGID != p.PID {
+			continue
+		}
+		words := strings.Fields(p.Cmd)
+		runs := len(words) > 0 && words[0] == exe || len(words) > 1 && words[1] == exe
+		if runs && cwd(p.PID) == dir {
 			return p.PID
 		}
 	}
