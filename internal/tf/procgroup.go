@@ -3,6 +3,7 @@ package tf
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -60,16 +61,17 @@ func (r *Runner) terraformChild() int {
 }
 
 // childRunning picks, among ps, the group leader that is me's child running exe in dir.
-// exe may be a script (tfenv's and asdf's terraform are shell scripts): the kernel then
-// runs "interpreter exe args", and exe is the second word. Without that case the guard
-// never found a wrapped terraform and polled /proc for the whole call.
+// exe may be a shim (tfenv's and asdf's terraform are shell scripts): while the script
+// runs, the kernel shows "interpreter exe args", exe the second word; once it has exec'd
+// the real binary, that binary's own path, named terraform as well. Without those cases
+// the guard never found a wrapped terraform and polled /proc for the whole call.
 func childRunning(ps []procs.Proc, me int, exe, dir string, cwd func(int) string) int {
 	for _, p := range ps {
 		if p.PPID != me || p.PGID != p.PID {
 			continue
 		}
 		words := strings.Fields(p.Cmd)
-		runs := len(words) > 0 && words[0] == exe || len(words) > 1 && words[1] == exe
+		runs := len(words) > 0 && filepath.Base(words[0]) == filepath.Base(exe) || len(words) > 1 && words[1] == exe
 		if runs && cwd(p.PID) == dir {
 			return p.PID
 		}

@@ -7,7 +7,7 @@ import (
 )
 
 // The guard finds its terraform child whether terraform is the binary itself or a
-// script in front of it (tfenv, asdf), and nothing else: not another directory's
+// shim in front of it (tfenv, asdf), and nothing else: not another directory's
 // terraform, not a grandchild, not a process that is no group leader.
 func TestChildRunningFindsTerraformAndItsWrappers(t *testing.T) {
 	const me, exe, dir = 100, "/usr/local/bin/terraform", "/stack"
@@ -25,6 +25,7 @@ func TestChildRunningFindsTerraformAndItsWrappers(t *testing.T) {
 		{"the binary", procs.Proc{PID: 201, PPID: me, PGID: 201, Cmd: exe + " apply -no-color"}, true},
 		{"a shell-script wrapper", procs.Proc{PID: 202, PPID: me, PGID: 202, Cmd: "/bin/bash " + exe + " apply"}, true},
 		{"an env-bash wrapper", procs.Proc{PID: 203, PPID: me, PGID: 203, Cmd: "bash " + exe + " plan"}, true},
+		{"the shim after exec'ing the real one", procs.Proc{PID: 209, PPID: me, PGID: 209, Cmd: "/root/.tfenv/versions/1.11.4/terraform apply"}, true},
 		{"another directory", procs.Proc{PID: 204, PPID: me, PGID: 204, Cmd: exe + " apply"}, false},
 		{"not our child", procs.Proc{PID: 205, PPID: 1, PGID: 205, Cmd: exe + " apply"}, false},
 		{"no group leader", procs.Proc{PID: 206, PPID: me, PGID: me, Cmd: exe + " apply"}, false},
