@@ -177,21 +177,46 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 	gh.Seed("acme", "meet", 7, "mallory", fake)
 
 	t.Run("plan comments on the pull request", func(t *testing.T) {
+		// As .github/workflows/plan.yml plans a pull request: --refresh=false (the plan
+		// role may not read the stack's secrets). Stage 1 applies later from this
+		// comment's hashes with a refreshing plan, which must match them.
+		//
+		// The first push plans stage 1 only, the second every stage: the sticky comment
+		// must then be the second push's, updated in place. (Planning all three stages
+		// twice would prove nothing more and cost two full plans.)
 		for push := 1; push <= 2; push++ {
-			r := l.deploy(t, ghEnv("rw-token"), "plan", "--config", l.config, "--out", plan1, "--pr-comment", "--pr", "7")
+			args := []string{"plan", "--refresh=false", "--config", l.config, "--out", plan1, "--pr-comment", "--pr", "7"}
+			destroys := func(d string) bool { return d != "0" } // stage 3 deletes the legacy secret
+			if push == 1 {
+				args = append(args, "--stage", "parameters")
+				destroys = func(d string) bool { return d == "0" } // stage 1 creates only
+			}
+			r := l.deploy(t, ghEnv("rw-token"), args...)
 			if r.code != ExitOK {
 				t.Fatalf("push %d: deploy plan exit %d\n%s", push, r.code, r.stderr)
 			}
-			if r.outputs["has-changes"] != "true" || r.outputs["destroys"] == "0" || !strings.HasPrefix(r.outputs["plan-hash"], "sha256:") {
-				t.Errorf("outputs %v", r.outputs)
+			if r.outputs["has-changes"] != "true" || !destroys(r.outputs["destroys"]) || !strings.HasPrefix(r.outputs["plan-hash"], "sha256:") {
+				t.Errorf("push %d: outputs %v", push, r.outputs)
 			}
 			if _, err := os.Stat(r.outputs["summary-path"]); err != nil {
-				t.Errorf("summary-path: %v", err)
+				t.Errorf("push %d: summary-path: %v", push, err)
+			}
+			if push == 1 {
+				c := gh.Comments("acme", "meet", 7)
+				if len(c) != 2 {
+					t.Fatalf("push 1: %d comments, want mallory's and one sticky comment", len(c))
+				}
+				if h, err := prcomment.ReviewedHashes(c[1].Body); err != nil || len(h) != 1 || h["parameters"] == "" {
+					t.Fatalf("push 1 (stage 1 only): the comment's hashes are %v (%v)", h, err)
+				}
 			}
 		}
 		comments := gh.Comments("acme", "meet", 7)
 		if len(comments) != 2 || comments[0].Body != fake {
 			t.Fatalf("%d comments after two pushes, want mallory's untouched and one sticky comment", len(comments))
+		}
+		if comments[1].UpdatedAt.Equal(comments[1].CreatedAt) {
+			t.Errorf("the sticky comment was not updated by the second push (created %s, updated %s)", comments[1].CreatedAt, comments[1].UpdatedAt)
 		}
 		body := comments[1].Body
 		for _, want := range []string{"parameters", "service", "everything", "aws_secretsmanager_secret.jitsi", "aws_ssm_parameter.secret"} {
@@ -273,7 +298,9 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := t.TempDir()
-		r := l.deploy(t, nil, "plan", "--config", cfg, "--out", out)
+		// Stage 1 is the one whose policy breaks; planning stages 2 and 3 too (two more
+		// plans of the whole stack) would show nothing about it.
+		r := l.deploy(t, nil, "plan", "--config", cfg, "--out", out, "--stage", "parameters")
 		if r.code != ExitFailure || !strings.Contains(r.stderr, "policy allows only update") {
 			t.Fatalf("plan exit %d, want a policy failure:\n%s", r.code, r.stderr)
 		}
@@ -333,7 +360,9 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		if r.code != ExitOK {
 			t.Fatalf("apply exit %d\n%s", r.code, r.stderr)
 		}
-		if !strings.Contains(r.stderr, "final full plan") {
+		// The closing full plan (every stage, the same variables and state as a plan of
+		// our own would use) ran and was empty: apply fails when it has changes.
+		if !strings.Contains(r.stderr, "final full plan done in") {
 			t.Errorf("apply did not run the closing full plan:\n%s", r.stderr)
 		}
 		if l.secretLive(t) {
@@ -341,9 +370,6 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		}
 		if td, _ := l.service(t); td == legacyTaskDef {
 			t.Error("the service still runs the legacy task definition")
-		}
-		if l.st.Plan(t, tf.Vars{"nlb_enabled": false}) {
-			t.Error("a fresh plan after the migration has changes")
 		}
 	})
 
@@ -384,7 +410,9 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := t.TempDir()
-		if r := l.deploy(t, nil, "plan", "--config", cfg, "--out", out); r.code != ExitOK {
+		// Planned as a pull request plans (no refresh): what is tested here is the apply,
+		// which refreshes and re-plans every stage against these hashes anyway.
+		if r := l.deploy(t, nil, "plan", "--refresh=false", "--config", cfg, "--out", out); r.code != ExitOK {
 			t.Fatalf("plan exit %d\n%s", r.code, r.stderr)
 		}
 		r := l.deploy(t, nil, "apply", "--config", cfg, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
@@ -437,9 +465,18 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := t.TempDir()
+		// The last stage only: it is the full plan, the one that could destroy the NLB.
+		// Every stage's plan gets the same nlb_enabled from the record, and stages 1 and
+		// 2 are -target subsets of this plan (the migration above plans and applies all
+		// three), so planning them here again would show nothing more.
+		const last = "everything"
 		// Through actions/deploy's entry point, inputs as the action maps them.
 		r := l.jitsictl(t, map[string]string{
 			"INPUT_COMMAND": "plan", "INPUT_OUT": out, "INPUT_CONFIG": l.config, "INPUT_WORKING-DIRECTORY": l.st.Dir,
+			"INPUT_STAGE": last,
+			// As plan.yml plans a pull request while a session is open; the apply below
+			// refreshes and must match it.
+			"INPUT_REFRESH": "false",
 		}, true, "gha", "deploy")
 		r.stderr = r.stdout + r.stderr
 		if r.code != ExitOK || r.outputs["destroys"] != "0" || r.outputs["has-changes"] != "false" {
@@ -448,9 +485,12 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		if !strings.Contains(r.stderr, "nlb_enabled = true") {
 			t.Errorf("plan did not say it keeps the session's NLB:\n%s", r.stderr)
 		}
-		r = l.deploy(t, nil, "apply", "--config", l.config, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
+		r = l.deploy(t, nil, "apply", "--config", l.config, "--out", out, "--stage", last, "--reviewed", filepath.Join(out, stage.ReviewedFile))
 		if r.code != ExitOK {
 			t.Fatalf("apply exit %d\n%s", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "final full plan done in") {
+			t.Errorf("apply did not run the closing full plan (with the session's NLB kept):\n%s", r.stderr)
 		}
 		lbs, err := elb.NewFromConfig(l.cfg).DescribeLoadBalancers(context.Background(), &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{nlb}})
 		if err != nil || len(lbs.LoadBalancers) != 1 {
