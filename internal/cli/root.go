@@ -71,20 +71,24 @@ type App struct {
 	runCtx       *github.RunContext // read once by run()
 }
 
-// usageError marks bad input, so Run exits with ExitUsage before touching anything.
+// usageError marks bad input in cli, like report.UsageError in the
+// capability packages: Run exits with ExitUsage before touching anything.
 type usageError struct{ err error }
 
 func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
 
+// isUsage says err is bad input, found in cli or in a capability package.
+func isUsage(err error) bool {
+	return errors.As(err, new(usageError)) || errors.As(err, new(report.UsageError))
+}
+
 // Usagef returns a bad-input error.
 func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// failedError says the command already reported its failure (e.g. a FAIL row);
-// Run exits 1 without printing it again.
-type failedError struct{ msg string }
-
-func (f failedError) Error() string { return f.msg }
+// Failed ends a command whose failure the Reporter has already shown: Run
+// exits 1 without printing it again.
+func Failed(format string, args ...any) error { return report.Failedf(format, args...) }
 
 // commands are registered by each command file's init.
 var commands []func(*App) *cobra.Command
@@ -110,12 +114,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err == nil {
 		return ExitOK
 	}
-	var ue usageError
-	var fe failedError
 	switch {
-	case errors.As(err, &fe):
+	case errors.As(err, new(report.FailedError)):
 		return ExitFailure
-	case errors.As(err, &ue) || isCobraUsage(err):
+	case isUsage(err) || isCobraUsage(err):
 		// The help of the command that was typed, not the top-level one.
 		help := "jitsictl --help"
 		if cmd != nil {
@@ -270,6 +272,3 @@ func (a *App) AWS(ctx context.Context) (aws.Config, error) {
 func (a *App) awsSettings() awsx.Settings {
 	return awsx.Settings{Profile: a.Profile, Region: a.Region, Getenv: a.Getenv}
 }
-
-// Failed ends a command whose failure the Reporter has already shown.
-func Failed(format string, args ...any) error { return failedError{fmt.Sprintf(format, args...)} }
