@@ -42,3 +42,26 @@ func ReadBackend(dir string) (Backend, error) {
 	}
 	return be, nil
 }
+
+// BackendConfigFile is the partial backend configuration for init: given
+// (absolute) when set, else dir/backend.hcl when it exists, else "".
+func BackendConfigFile(dir, given string) (string, error) {
+	if given != "" {
+		return filepath.Abs(given)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "backend.hcl")); err == nil {
+		return filepath.Join(dir, "backend.hcl"), nil
+	}
+	return "", nil
+}
+
+// WriteConfig describes be as a backend configuration file at path, for a
+// root initialised with a file this run does not have (a rollback's older
+// configuration must use the same state). pathStyle is for emulators.
+func (be Backend) WriteConfig(path string, pathStyle bool) error {
+	conf := fmt.Sprintf("bucket = %q\nkey = %q\nregion = %q\nuse_lockfile = true\nencrypt = true\n", be.Bucket, be.Key, be.Region)
+	if pathStyle {
+		conf += "use_path_style = true\n"
+	}
+	return os.WriteFile(path, []byte(conf), 0o600)
+}
