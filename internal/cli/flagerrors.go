@@ -53,6 +53,10 @@ func flagError(_ *cobra.Command, err error) error {
 	switch {
 	case errors.As(err, &invalid):
 		f := invalid.GetFlag()
+		if _, typed := typeWords[f.Value.Type()]; !typed && len(f.Annotations[expectsKey]) == 0 {
+			// A value type of ours (--rooms): its own check says what is wrong.
+			return Usagef("--%s: %v", f.Name, errors.Unwrap(invalid))
+		}
 		return Usagef("--%s must be %s, not %q", f.Name, expectedValue(f), invalid.GetValue())
 	case errors.As(err, &missing):
 		f := missing.GetFlag()

@@ -8,10 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/outputs"
+	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
@@ -109,7 +112,7 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	store := a.sessionStore(cfg, be)
 	w := a.sessionWiring
 	if w.Linger == (session.LingerPolicy{}) {
-		if w.Linger, err = lingerPolicy(a.sessionConfig); err != nil {
+		if w.Linger, err = session.ReadLingerPolicy(a.sessionConfig); err != nil {
 			return nil, err
 		}
 	}
@@ -119,6 +122,29 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	m.Reaper, m.LeaseWait = a.reaper(), a.leaseWait
 	return m, nil
 }
+
+// session is the Manager and the Publisher of a session command.
+func (a *App) session(ctx context.Context) (*session.Manager, session.Publisher, error) {
+	m, err := a.sessionManager(ctx)
+	return m, a.sessionPublisher(), err
+}
+
+// sessionPublisher shows session results to this run's reader (after
+// sessionManager read the stack's outputs and loaded the AWS config).
+func (a *App) sessionPublisher() session.Publisher {
+	rc := a.run()
+	p := session.Publisher{Report: a.Reporter, Actions: rc.Actions, Private: rc.Private(), Outputs: a.stackOutputs, Zone: time.Local}
+	if a.format == report.FormatText {
+		p.Terminal = a.Stdout
+	}
+	if a.awsCfg != nil {
+		p.SSM = ssm.NewFromConfig(*a.awsCfg)
+	}
+	return p
+}
+
+// reportRecord publishes a session's outputs and, with a title, its summary.
+func (a *App) reportRecord(rec session.Record, title string) { a.sessionPublisher().Record(rec, title) }
 
 // tfStack is the Terraform stack as sessions see it.
 type tfStack struct{ r *tf.Runner }
