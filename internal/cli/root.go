@@ -51,7 +51,6 @@ type App struct {
 	Region        string
 	Output        string
 	BackendConfig string
-	ConfigFile    string
 
 	Reporter report.Reporter
 	format   report.Format // the Reporter's face
@@ -70,25 +69,6 @@ type App struct {
 	stackOutputs outputs.Outputs
 	runCtx       *github.RunContext // read once by run()
 }
-
-// usageError marks bad input in cli, like report.UsageError in the
-// capability packages: Run exits with ExitUsage before touching anything.
-type usageError struct{ err error }
-
-func (u usageError) Error() string { return u.err.Error() }
-func (u usageError) Unwrap() error { return u.err }
-
-// isUsage says err is bad input, found in cli or in a capability package.
-func isUsage(err error) bool {
-	return errors.As(err, new(usageError)) || errors.As(err, new(report.UsageError))
-}
-
-// Usagef returns a bad-input error.
-func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
-// Failed ends a command whose failure the Reporter has already shown: Run
-// exits 1 without printing it again.
-func Failed(format string, args ...any) error { return report.Failedf(format, args...) }
 
 // commands are registered by each command file's init.
 var commands []func(*App) *cobra.Command
@@ -140,35 +120,6 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stderr, wrapMessage(err.Error()))
 	}
 	return ExitFailure
-}
-
-// wrapMessage is "jitsictl: msg" wrapped to 100 columns; lines the message
-// breaks itself (cobra's suggestions) are kept.
-func wrapMessage(msg string) string {
-	var b strings.Builder
-	for i, para := range strings.Split(msg, "\n") {
-		first := "  "
-		if i == 0 {
-			first = "jitsictl: "
-		}
-		if strings.TrimSpace(para) == "" || strings.HasPrefix(para, "\t") {
-			b.WriteString(para + "\n")
-			continue
-		}
-		b.WriteString(wrapIndented(first, "  ", para))
-	}
-	return b.String()
-}
-
-// isCobraUsage recognises cobra's own parse errors (unknown command or flag, missing value).
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *App) rootCommand() *cobra.Command {
