@@ -24,13 +24,9 @@ func (a *App) deployer(ctx context.Context, f *deployFlags, withChecks bool) (*s
 		return nil, nil, Usagef("--out %q: %v", f.out, err)
 	}
 	f.out = out
-	cfg, err := stage.Load(f.config)
+	sel, err := stage.LoadStages(f.config, f.stage)
 	if err != nil {
-		return nil, nil, Usagef("%v (pass --config with the file holding deploy.stages)", err)
-	}
-	sel, err := cfg.Select(f.stage)
-	if err != nil {
-		return nil, nil, Usagef("--stage: %v", err)
+		return nil, nil, err
 	}
 	r, be, err := a.initialisedStack(ctx)
 	if err != nil {
@@ -160,17 +156,8 @@ func runDeployRestore(ctx context.Context, a *App, src string, force bool) error
 		return err
 	}
 	cfg, err := a.AWS(ctx)
-	if err != nil {
-		return err
+	if err == nil {
+		err = stage.RestoreFrom(ctx, r, awsx.S3(cfg, a.Getenv), src, force, a.Reporter)
 	}
-	b, err := stage.ReadBackup(ctx, awsx.S3(cfg, a.Getenv), src)
-	if err != nil {
-		return err
-	}
-	from, to, err := stage.Restore(ctx, r, b, "", force)
-	if err != nil {
-		return err
-	}
-	a.Reporter.Infof("restored %s (serial %d) as serial %d of lineage %s", src, from.Serial, to.Serial, to.Lineage)
-	return nil
+	return err
 }

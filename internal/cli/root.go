@@ -21,6 +21,7 @@ import (
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
 // Exit codes, documented in docs/cli.md.
@@ -172,15 +173,9 @@ func (a *App) setup(cmd *cobra.Command) error {
 		}
 		a.BackendConfig = abs
 	}
-	format := report.Format(a.Output)
-	switch {
-	case a.Output == "" && a.run().Actions:
-		format = report.FormatActions
-	case a.Output == "" || a.Output == "text":
-		format = report.FormatText
-	case a.Output == "json":
-	default:
-		return Usagef("--output %q: use text or json", a.Output)
+	format, err := report.PickFormat(a.Output, a.run().Actions)
+	if err != nil {
+		return err
 	}
 	r, err := report.New(report.Options{Format: format, Stdout: a.Stdout, Stderr: a.Stderr, Getenv: a.Getenv, TTY: a.TTY, HideOutputs: a.HideOutputs})
 	if err != nil {
@@ -191,21 +186,7 @@ func (a *App) setup(cmd *cobra.Command) error {
 }
 
 // StackDir checks that --dir is a Terraform root and returns its absolute path.
-func (a *App) StackDir() (string, error) {
-	abs, err := filepath.Abs(a.Dir)
-	if err != nil {
-		return "", Usagef("--dir %q: %v", a.Dir, err)
-	}
-	st, err := os.Stat(abs)
-	if err != nil || !st.IsDir() {
-		return "", Usagef("Terraform root %q does not exist: pass --dir with the folder holding the stack's .tf files (default terraform)", a.Dir)
-	}
-	tfs, _ := filepath.Glob(filepath.Join(abs, "*.tf"))
-	if len(tfs) == 0 {
-		return "", Usagef("Terraform root %q has no .tf files: pass --dir with the folder holding the stack (default terraform)", a.Dir)
-	}
-	return abs, nil
-}
+func (a *App) StackDir() (string, error) { return tf.Root(a.Dir) }
 
 // AWS returns the shared aws.Config, loading it on first use.
 func (a *App) AWS(ctx context.Context) (aws.Config, error) {

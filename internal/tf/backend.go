@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 // Backend is the S3 backend an initialised root points at.
@@ -64,4 +66,20 @@ func (be Backend) WriteConfig(path string, pathStyle bool) error {
 		conf += "use_path_style = true\n"
 	}
 	return os.WriteFile(path, []byte(conf), 0o600)
+}
+
+// Root checks that dir is a Terraform root (a folder with .tf files) and
+// returns its absolute path; the error is bad input naming the --dir flag.
+func Root(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", report.Usagef("--dir %q: %v", dir, err)
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return "", report.Usagef("Terraform root %q does not exist: pass --dir with the folder holding the stack's .tf files (default terraform)", dir)
+	}
+	if tfs, _ := filepath.Glob(filepath.Join(abs, "*.tf")); len(tfs) == 0 {
+		return "", report.Usagef("Terraform root %q has no .tf files: pass --dir with the folder holding the stack (default terraform)", dir)
+	}
+	return abs, nil
 }
