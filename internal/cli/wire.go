@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/jitsictl/jitsictl/internal/awsx"
-	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 	"github.com/jitsictl/jitsictl/internal/tf"
@@ -66,7 +65,7 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	}
 	w.Owner = a.run().LeaseOwner()
 	w.Lock = session.S3StateLock{API: store.API, Bucket: be.Bucket, StateKey: be.Key, TF: r}
-	m := session.NewAWS(cfg, store, tfStack{r}, out, a.Reporter, w)
+	m := session.NewAWS(cfg, store, tf.SessionStack{R: r}, out, a.Reporter, w)
 	m.Reaper, m.LeaseWait = a.reaper(), a.leaseWait
 	return m, nil
 }
@@ -93,15 +92,6 @@ func (a *App) sessionPublisher() session.Publisher {
 
 // reportRecord publishes a session's outputs and, with a title, its summary.
 func (a *App) reportRecord(rec session.Record, title string) { a.sessionPublisher().Record(rec, title) }
-
-// tfStack is the Terraform stack as sessions see it.
-type tfStack struct{ r *tf.Runner }
-
-func (s tfStack) Apply(ctx context.Context, nlbEnabled bool, targets []string) error {
-	return s.r.Apply(ctx, tf.Vars{"nlb_enabled": nlbEnabled}, targets)
-}
-
-func (s tfStack) Outputs(ctx context.Context) (outputs.Outputs, error) { return s.r.Outputs(ctx) }
 
 // terraformLog is where Terraform's own output goes. In Actions it goes to the
 // log, folded inside the step's group; on a terminal it would bury the
