@@ -1,110 +1,39 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
+
+	"github.com/jitsictl/jitsictl/internal/actioninputs"
 )
 
 // installInputs are the action inputs that go to the install step (actions/install),
 // by the environment variable it reads them from.
 var installInputs = map[string]string{"build-from-source": "JITSICTL_BUILD_FROM_SOURCE"}
 
-// Every input of every action.yml has exactly one row in the table, each row
-// reaches jitsictl the way it says (INPUT_* of the run step, GITHUB_TOKEN, the
-// install step), and each flag is one its command has. Composites get no
-// INPUT_* by themselves: an unmapped input would silently be empty.
-func TestActionTablesMatchActionFiles(t *testing.T) {
+// Every flag of the actions' table is one a command of its action has.
+func TestActionInputsSetFlagsTheCommandsHave(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join("..", "..", "actions", "*", "action.yml"))
-	files = append(files, filepath.Join("..", "..", "action.yml"))
-	tabled := map[string]bool{}
 	root := (&App{}).rootCommand()
-	for _, act := range actions {
-		tabled[filepath.Join("..", "..", filepath.FromSlash(act.file))] = true
-		raw, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(act.file)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var doc struct {
-			Inputs map[string]any `yaml:"inputs"`
-			Runs   struct {
-				Steps []struct {
-					ID, Name, Run string
-					Env           map[string]string
-				} `yaml:"steps"`
-			} `yaml:"runs"`
-		}
-		if err := yaml.Unmarshal(raw, &doc); err != nil {
-			t.Fatalf("%s: %v", act.file, err)
-		}
-		var install, run map[string]string
-		for _, s := range doc.Runs.Steps {
-			if s.ID == "install" {
-				install = s.Env
+	for _, act := range actioninputs.Actions {
+		for _, i := range act.Rows() {
+			if i.Flag != "" && !commandsHaveFlag(root, act, i.Flag) {
+				t.Errorf("gha %s: input %s sets --%s, which no command of the action has", act.Name, i.Name, i.Flag)
 			}
-			if s.Run == "jitsictl gha "+act.name {
-				run = s.Env
-			}
-		}
-		if run == nil {
-			t.Errorf("%s: no step runs `jitsictl gha %s` (with no expression spliced into the script)", act.file, act.name)
-			continue
-		}
-		rows := append(slices.Clone(act.inputs), stackInputs...)
-		if act.pick != "" {
-			rows = append(rows, input{name: act.pick, readBy: "gha: names the subcommand"})
-		}
-		for name := range doc.Inputs {
-			if !slices.ContainsFunc(rows, func(i input) bool { return i.name == name }) {
-				t.Errorf("%s: input %s has no row in the table of gha %s", act.file, name, act.name)
-			}
-		}
-		for _, i := range rows {
-			env, ref := "INPUT_"+strings.ToUpper(i.name), "${{ inputs."+i.name+" }}"
-			_, declared := doc.Inputs[i.name]
-			switch {
-			case i.name == "github-token":
-				if run["GITHUB_TOKEN"] != ref {
-					t.Errorf("%s: github-token does not reach GITHUB_TOKEN of the run step: %q", act.file, run["GITHUB_TOKEN"])
-				}
-			case installInputs[i.name] != "":
-				if install[installInputs[i.name]] != ref {
-					t.Errorf("%s: input %s does not reach the install step: env %s = %q", act.file, i.name, installInputs[i.name], install[installInputs[i.name]])
-				}
-			case !declared && run[env] == "":
-				t.Errorf("%s: row %s is neither an input nor an INPUT_ variable of the run step", act.file, i.name)
-			case declared && run[env] != ref:
-				t.Errorf("%s: input %s is not mapped: env %s = %q", act.file, i.name, env, run[env])
-			}
-			if i.flag == "" == (i.readBy == "") {
-				t.Errorf("gha %s: row %s needs a flag or who reads it, not both", act.name, i.name)
-			}
-			if i.flag != "" && !commandsHaveFlag(root, act, i.flag) {
-				t.Errorf("gha %s: input %s sets --%s, which no command of the action has", act.name, i.name, i.flag)
-			}
-		}
-	}
-	for _, f := range files {
-		if !tabled[f] {
-			t.Errorf("%s has no table in gha.go", f)
 		}
 	}
 }
 
 // commandsHaveFlag says some command the action can run takes --flag.
-func commandsHaveFlag(root *cobra.Command, act action, flag string) bool {
-	if act.command == "" {
+func commandsHaveFlag(root *cobra.Command, act actioninputs.Action, flag string) bool {
+	if act.Command == "" {
 		return root.PersistentFlags().Lookup(flag) != nil
 	}
-	lines := [][]string{{act.command}}
-	for _, c := range act.choices {
-		lines = append(lines, []string{act.command, c})
+	lines := [][]string{{act.Command}}
+	for _, c := range act.Choices {
+		lines = append(lines, []string{act.Command, c})
 	}
 	for _, line := range lines {
 		c, _, err := root.Find(line)
@@ -124,9 +53,9 @@ func TestGHAInputsSetTypedFlags(t *testing.T) {
 		t.Helper()
 		a := &App{}
 		root := a.rootCommand()
-		for _, act := range actions {
-			if act.name == name {
-				c, _, err := act.target(root, func(k string) string { return in[k] })
+		for _, act := range actioninputs.Actions {
+			if act.Name == name {
+				c, _, err := ghaTarget(act, root, func(k string) string { return in[k] })
 				return c, a, err
 			}
 		}

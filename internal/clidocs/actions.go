@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/jitsictl/jitsictl/internal/actioninputs"
 )
 
 // actionFile is the part of action.yml the reference shows.
@@ -32,6 +34,22 @@ type actionFile struct {
 const namingNote = "**Names.** Inputs and outputs of the actions, and the step outputs every jitsictl command sets " +
 	"in Actions (`session open` sets `url`, `expires-at`, ...), are kebab-case, as GitHub's own actions name theirs. " +
 	"JSON documents (`--output json`, the session record, plan and cost files) keep snake_case keys, as Terraform and AWS write theirs."
+
+// readAs says what jitsictl makes of input name of the action in file
+// (from actioninputs' table): the flag it sets, or who reads it.
+func readAs(file, name string) string {
+	act, _ := actioninputs.ForFile(filepath.ToSlash(file))
+	for _, i := range act.Rows() {
+		switch {
+		case i.Name != name:
+		case i.Flag != "":
+			return "`--" + i.Flag + "`"
+		default:
+			return i.ReadBy
+		}
+	}
+	return "(not in the table)"
+}
 
 // ActionsReference renders docs/actions.md from the action.yml files under root.
 func ActionsReference(root string) (string, error) {
@@ -60,10 +78,10 @@ func ActionsReference(root string) (string, error) {
 		}
 		fmt.Fprintf(&b, "\n## `%s` — %s\n\n%s\n\n`uses: %s`\n", p, a.Name, a.Description, use)
 		if len(a.Inputs) > 0 {
-			b.WriteString("\n| input | required | default | meaning |\n|---|---|---|---|\n")
+			b.WriteString("\n| input | required | default | jitsictl reads it as | meaning |\n|---|---|---|---|---|\n")
 			for _, k := range slices.Sorted(maps.Keys(a.Inputs)) {
 				in := a.Inputs[k]
-				fmt.Fprintf(&b, "| `%s` | %v | `%s` | %s |\n", k, in.Required, in.Default, in.Description)
+				fmt.Fprintf(&b, "| `%s` | %v | `%s` | %s | %s |\n", k, in.Required, in.Default, readAs(p, k), in.Description)
 			}
 		}
 		if len(a.Outputs) > 0 {
