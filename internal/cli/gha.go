@@ -117,6 +117,7 @@ func ghaFind(act actioninputs.Action, root *cobra.Command, in func(string) strin
 // execute runs c as cobra would after parsing: its checks, setup (global
 // flags, the Reporter), then its RunE.
 func (a *App) execute(ctx context.Context, c *cobra.Command, args []string) error {
+	a.target = c
 	if help, _ := c.Flags().GetBool("help"); help {
 		return c.Help()
 	}

@@ -69,6 +69,8 @@ type App struct {
 	// stackOutputs are the stack's outputs as sessionManager read them.
 	stackOutputs outputs.Outputs
 	runCtx       *github.RunContext // read once by run()
+	// target is the command `gha` ran for an action: its help is the one to show.
+	target *cobra.Command
 }
 
 // commands are registered by each command file's init.
@@ -101,6 +103,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case isUsage(err) || isCobraUsage(err):
 		// The help of the command that was typed, not the top-level one.
 		help := "jitsictl --help"
+		if app.target != nil {
+			cmd = app.target
+		}
 		if cmd != nil {
 			help = cmd.CommandPath() + " --help"
 		}
