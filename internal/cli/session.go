@@ -23,7 +23,7 @@ with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
   jitsictl session close`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return Usagef("session needs an action: open, close, extend, status or reap")
+			return Usagef("session needs an action: open, close, extend, status, reap or links")
 		},
 	}
 	cmd.PersistentFlags().StringVar(&a.sessionConfig, "config", "jitsictl.yaml", "file with the session settings (linger); missing: the defaults")
