@@ -31,6 +31,10 @@ var Stack = []Input{
 	{Name: "build-from-source", ReadBy: "the install step"},
 }
 
+// InstallEnv names, for each input of Stack the install step reads, the
+// environment variable the action passes it in.
+var InstallEnv = map[string]string{"build-from-source": "JITSICTL_BUILD_FROM_SOURCE"}
+
 // token is GITHUB_TOKEN in the run step's environment, never a flag or argument.
 var token = Input{Name: "github-token", ReadBy: "GITHUB_TOKEN (environment)"}
 

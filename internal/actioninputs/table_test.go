@@ -10,10 +10,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// installInputs are the action inputs that go to the install step (actions/install),
-// by the environment variable it reads them from.
-var installInputs = map[string]string{"build-from-source": "JITSICTL_BUILD_FROM_SOURCE"}
-
 // Every input of every action.yml has exactly one row in the table, each row
 // reaches jitsictl the way it says (INPUT_* of the run step, GITHUB_TOKEN, the
 // install step) and names a flag or who reads it. Composites get no INPUT_*
@@ -72,9 +68,9 @@ func TestTableMatchesTheActionFiles(t *testing.T) {
 				if run["GITHUB_TOKEN"] != ref {
 					t.Errorf("%s: github-token does not reach GITHUB_TOKEN of the run step: %q", act.File, run["GITHUB_TOKEN"])
 				}
-			case installInputs[i.Name] != "":
-				if install[installInputs[i.Name]] != ref {
-					t.Errorf("%s: input %s does not reach the install step: env %s = %q", act.File, i.Name, installInputs[i.Name], install[installInputs[i.Name]])
+			case InstallEnv[i.Name] != "":
+				if install[InstallEnv[i.Name]] != ref {
+					t.Errorf("%s: input %s does not reach the install step: env %s = %q", act.File, i.Name, InstallEnv[i.Name], install[InstallEnv[i.Name]])
 				}
 			case !declared && run[env] == "":
 				t.Errorf("%s: row %s is neither an input nor an INPUT_ variable of the run step", act.File, i.Name)

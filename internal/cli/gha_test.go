@@ -9,9 +9,8 @@ import (
 	"github.com/jitsictl/jitsictl/internal/actioninputs"
 )
 
-// installInputs are the action inputs that go to the install step (actions/install),
-// by the environment variable it reads them from.
-var installInputs = map[string]string{"build-from-source": "JITSICTL_BUILD_FROM_SOURCE"}
+// installInputs are the action inputs the install step reads, by its variable.
+var installInputs = actioninputs.InstallEnv
 
 // Every flag of the actions' table is one a command of its action has.
 func TestActionInputsSetFlagsTheCommandsHave(t *testing.T) {
