@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/jitsictl/jitsictl/internal/emulator"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -64,8 +64,7 @@ func init() {
 // role module on AWS), to a moto of its own (a handful of resources: seconds).
 func applyGuardModule(t *testing.T) (*emulator.Moto, map[string]json.RawMessage) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
+	ctx := testbed.Context(t) // no shorter limit: the suite runs this package at a lower priority
 	m, err := emulator.Start(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -1,16 +1,15 @@
 package bootstrap
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -22,8 +21,7 @@ import (
 // the signature of the S3 backend's prefixed listing once enforcement is on; the plan
 // role's state and lock-file rights are in enforcedCalls.)
 func testPlanRolePlansTheStack(t *testing.T, a *applied) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	ctx := testbed.Context(t) // no shorter limit: the suite runs this package at a lower priority
 	out, err := sts.NewFromConfig(awsConfig(a.moto.URL, rootCreds)).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
 		RoleArn: aws.String(roleARN(RoleName(testProject, "plan"))), RoleSessionName: aws.String("GitHubActions"),
 		WebIdentityToken: aws.String("not-verified-by-moto"),

@@ -2,21 +2,15 @@ package cli
 
 import (
 	"context"
-	"regexp"
-	"strings"
 
 	gogithub "github.com/google/go-github/v66/github"
 	"github.com/spf13/cobra"
 
-	"github.com/jitsictl/jitsictl/internal/doctor"
 	"github.com/jitsictl/jitsictl/internal/ghenv"
 	"github.com/jitsictl/jitsictl/internal/github"
 )
 
 func init() { register(newBootstrapCmd) }
-
-// githubRepo is owner/name as GitHub spells it (the bootstrap's github_repository rule).
-var githubRepo = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
 
 func newBootstrapCmd(a *App) *cobra.Command {
 	c := &cobra.Command{
@@ -57,7 +51,10 @@ GITHUB_TOKEN must hold a token with admin rights on the repository.`,
 			if err != nil {
 				return err
 			}
-			return a.reportGitHub(r, found)
+			if n := ghenv.Report(a.Reporter, r, found); n > 0 {
+				return Failed("%d GitHub setting(s) still wrong (see above)", n)
+			}
+			return nil
 		},
 	}
 	gh.Flags().StringVar(&repo, "repo", "", "owner/name of the repository (default: $GITHUB_REPOSITORY)")
@@ -70,17 +67,11 @@ GITHUB_TOKEN must hold a token with admin rights on the repository.`,
 
 // githubRepo validates the repository settings the GitHub checks need.
 func (a *App) githubRepo(repo, env, branch string) (ghenv.Repo, error) {
-	if repo == "" {
-		repo = a.run().Repository
+	r, err := ghenv.ParseRepo(firstOf(repo, a.run().Repository), env, branch)
+	if err != nil {
+		return ghenv.Repo{}, usageError{err}
 	}
-	if !githubRepo.MatchString(repo) {
-		return ghenv.Repo{}, Usagef("--repo %q: give owner/name, e.g. octo-org/jitsi", repo)
-	}
-	if strings.TrimSpace(env) == "" || strings.TrimSpace(branch) == "" {
-		return ghenv.Repo{}, Usagef("--environment and --default-branch must not be empty")
-	}
-	owner, name, _ := strings.Cut(repo, "/")
-	return ghenv.Repo{Owner: owner, Name: name, Environment: env, DefaultBranch: branch}, nil
+	return r, nil
 }
 
 func (a *App) githubClient() (*gogithub.Client, error) {
@@ -92,19 +83,8 @@ func (a *App) githubClient() (*gogithub.Client, error) {
 	return github.NewClient(token, a.run().APIURL)
 }
 
-func (a *App) reportGitHub(r ghenv.Repo, found []ghenv.Finding) error {
-	if len(found) == 0 {
-		a.Reporter.Infof("%s/%s: environment %s needs a reviewer and admits %s only; OIDC subject is GitHub's default", r.Owner, r.Name, r.Environment, r.DefaultBranch)
-		return nil
-	}
-	for _, f := range found {
-		a.Reporter.Errorf("%s", f.Problem)
-	}
-	return Failed("%d GitHub setting(s) still wrong (see above)", len(found))
-}
-
 // githubCheck is doctor's view of the same settings; nil when no repository is named.
-func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]doctor.GitHubFinding, error), error) {
+func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]ghenv.Finding, error), error) {
 	if repo == "" && a.run().Repository == "" {
 		return nil, nil
 	}
@@ -112,16 +92,5 @@ func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]do
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) ([]doctor.GitHubFinding, error) {
-		client, err := a.githubClient()
-		if err != nil {
-			return nil, err
-		}
-		found, err := ghenv.Check(ctx, client, r)
-		out := make([]doctor.GitHubFinding, len(found))
-		for i, f := range found {
-			out[i] = doctor.GitHubFinding(f)
-		}
-		return out, err
-	}, nil
+	return ghenv.Checker(a.githubClient, r), nil
 }

@@ -45,7 +45,7 @@ func wrapMessage(msg string) string {
 			b.WriteString(para + "\n")
 			continue
 		}
-		b.WriteString(wrapIndented(first, "  ", para))
+		b.WriteString(report.WrapIndented(first, "  ", para))
 	}
 	return b.String()
 }

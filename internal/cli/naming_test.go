@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -34,8 +35,11 @@ func TestOutputAndInputNamesAreKebabCase(t *testing.T) {
 			names[m[1]] = f
 		}
 	}
-	for k := range (costFigures{}).outputs() {
-		names[k] = "cost figures"
+	for k := range (cost.SessionFigures{}).Outputs() {
+		names[k] = "session cost figures"
+	}
+	for k := range (cost.Overview{}).Outputs() {
+		names[k] = "cost overview"
 	}
 	for k := range (verify.Report{}).Outputs() {
 		names[k] = "verify report"

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/testbed/golden"
 )
@@ -155,7 +156,7 @@ func TestCostFallbackPricesTheStacksDefaults(t *testing.T) {
 	}
 	for _, v := range []struct{ name, flag string }{{"task_cpu", "task-cpu"}, {"task_memory", "task-memory"}, {"cpu_architecture", "arch"}} {
 		cmd, _, _ := (&App{}).rootCommand().Find([]string{"cost"})
-		if got, want := cmd.Flags().Lookup(v.flag).DefValue, variableDefault(raw, v.name); got != want || want == "" {
+		if got, want := cmd.Flags().Lookup(v.flag).DefValue, cost.VariableDefault(raw, v.name); got != want || want == "" {
 			t.Errorf("cost --%s defaults to %q, the stack's %s to %q", v.flag, got, v.name, want)
 		}
 	}

@@ -1,18 +1,12 @@
 package cli
 
 import (
-	"encoding/json"
-	"fmt"
-	"maps"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/probe"
+	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -70,38 +64,18 @@ issue event, one sticky comment holds the cost.`,
 			if err != nil {
 				return err
 			}
-			deps := verify.Deps{
-				SSM: ssm.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg), EC2: ec2.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg),
-				STUN: stun, CheckTimeout: timeout, Concurrency: concurrency,
-			}
+			deps := verify.Deps{STUN: stun, CheckTimeout: timeout, Concurrency: concurrency}.WithAWS(cfg)
 			rep := verify.Run(ctx, deps, verify.FromOutputs(out))
 			rep.Publish(a.Reporter)
 
-			// Cost is reported beside the checks but never decides the exit
-			// status. With no session live it is the last closed one's.
-			var figures *costFigures
-			store := a.sessionStore(cfg, be)
-			if rec, err := store.Load(ctx); err != nil {
-				a.Reporter.Warnf("session cost: %v", err)
-			} else if in, err := a.readCostInputs(ctx, cfg, out, rec.Record, rec.NLBWanted()); err != nil {
-				a.Reporter.Warnf("session cost: %v", err)
-			} else {
-				f := priceSessions(in)
-				figures = &f
-				a.publishCost(ctx, f)
+			res := verify.Result{Report: rep}
+			if f, ok := a.liveSessionCost(ctx, cfg, a.sessionStore(cfg, be), out); ok {
+				res.Cost = f
 			}
-
-			outs := rep.Outputs()
-			if figures != nil {
-				maps.Copy(outs, figures.outputs())
-			}
-			a.Reporter.Result(verifyResult{Report: rep, Outputs: outs, Cost: figures})
-			if a.Output != "json" {
-				if err := rep.WriteText(a.Stdout); err != nil {
+			a.Reporter.Result(res)
+			if a.format != report.FormatJSON {
+				if err := res.WriteText(a.Stdout); err != nil {
 					return err
-				}
-				if figures != nil {
-					fmt.Fprintf(a.Stdout, "\n%s", figures.text())
 				}
 			}
 			if rep.Failed() {
@@ -116,29 +90,4 @@ issue event, one sticky comment holds the cost.`,
 	f.DurationVar(&timeout, "timeout", 20*time.Second, "limit for each check")
 	f.IntVar(&concurrency, "concurrency", 8, "checks run at once (1 runs them one by one)")
 	return c
-}
-
-// verifyResult is the --output json document: the checks, the step outputs
-// and the cost figures (absent when they could not be read).
-type verifyResult struct {
-	Report  verify.Report
-	Outputs map[string]string
-	Cost    *costFigures
-}
-
-func (v verifyResult) MarshalJSON() ([]byte, error) {
-	// Report has its own MarshalJSON; splice its fields in beside the others.
-	var doc map[string]any
-	b, err := json.Marshal(v.Report)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	doc["outputs"] = v.Outputs
-	if v.Cost != nil {
-		doc["cost"] = v.Cost
-	}
-	return json.Marshal(doc)
 }

@@ -346,7 +346,7 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 		r := l.jitsictl(t, nil, false, "verify", "--dir", l.st.Dir, "--output", "json", "--stun-attempts", "1", "--stun-timeout", "100ms")
 		after := time.Now()
 		var doc struct {
-			Cost costFigures `json:"cost"`
+			Cost cost.SessionFigures `json:"cost"`
 		}
 		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 			t.Fatalf("%v\n%s", err, r.stdout)
@@ -407,7 +407,7 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 		}
 		var ours []fakegithub.Comment
 		for _, c := range gh.Comments("octo", "meet", 7) {
-			if strings.Contains(c.Body, costMarker) {
+			if strings.Contains(c.Body, cost.SessionMarker) {
 				ours = append(ours, c)
 			}
 		}
@@ -496,4 +496,18 @@ func TestVerifyActionRejectsBadInputs(t *testing.T) {
 			t.Errorf("INPUT_%s=%q: exit %d, stderr %q; want exit 2 naming %s", c.input, c.value, code, stderr, c.want)
 		}
 	}
+}
+
+// usEast1 is the embedded table's us-east-1, which the emulator's stack is priced with.
+func usEast1(t *testing.T) *cost.RegionPrices {
+	t.Helper()
+	table, err := cost.Embedded()
+	var r *cost.RegionPrices
+	if err == nil {
+		r, err = table.Lookup("us-east-1")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/go-version"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/ghenv"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -78,7 +79,7 @@ type Deps struct {
 }
 
 // GitHubFinding is one wrong GitHub setting and its fix.
-type GitHubFinding struct{ Problem, Fix string }
+type GitHubFinding = ghenv.Finding
 
 // MinTerraform is the oldest Terraform with write-only arguments (value_wo),
 // which keep the stack's secrets out of state.

@@ -1,14 +1,13 @@
 package tf_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
+	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -18,8 +17,7 @@ import (
 // on the state file): a locking plan is refused, the read-only plan goes through.
 func TestWithoutRefreshTakesNoLock(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	ctx := testbed.Context(t) // no shorter limit: this package runs at a lower priority in the suite
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("variable \"v\" {\n  default = \"one\"\n}\n\nresource \"terraform_data\" \"x\" {\n  input = var.v\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
