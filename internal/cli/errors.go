@@ -32,24 +32,6 @@ func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // exits 1 without printing it again.
 func Failed(format string, args ...any) error { return report.Failedf(format, args...) }
 
-// wrapMessage is "jitsictl: msg" wrapped to 100 columns; lines the message
-// breaks itself (cobra's suggestions) are kept.
-func wrapMessage(msg string) string {
-	var b strings.Builder
-	for i, para := range strings.Split(msg, "\n") {
-		first := "  "
-		if i == 0 {
-			first = "jitsictl: "
-		}
-		if strings.TrimSpace(para) == "" || strings.HasPrefix(para, "\t") {
-			b.WriteString(para + "\n")
-			continue
-		}
-		b.WriteString(report.WrapIndented(first, "  ", para))
-	}
-	return b.String()
-}
-
 // isCobraUsage recognises cobra's own parse errors (unknown command or flag, missing value).
 func isCobraUsage(err error) bool {
 	msg := err.Error()

@@ -112,7 +112,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if app.Output == "json" {
 			report.WriteJSONError(env.Stderr, err.Error(), "run `"+help+"` for usage", ExitUsage)
 		} else {
-			fmt.Fprintf(env.Stderr, "%sRun '%s' for usage.\n", wrapMessage(err.Error()), help)
+			fmt.Fprintf(env.Stderr, "%sRun '%s' for usage.\n", report.Message(err.Error()), help)
 		}
 		return ExitUsage
 	}
@@ -123,7 +123,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case app.Output == "json":
 		report.WriteJSONError(env.Stderr, err.Error(), "", ExitFailure)
 	default:
-		fmt.Fprint(env.Stderr, wrapMessage(err.Error()))
+		fmt.Fprint(env.Stderr, report.Message(err.Error()))
 	}
 	return ExitFailure
 }
