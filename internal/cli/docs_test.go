@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/jitsictl/jitsictl/internal/clidocs"
 	"github.com/jitsictl/jitsictl/internal/testbed/golden"
 )
 
@@ -16,7 +17,7 @@ import (
 // without regenerating the docs fails here.
 func TestDocsMatchTheCode(t *testing.T) {
 	root := filepath.Join("..", "..")
-	actions, err := ActionsReference(root)
+	actions, err := clidocs.ActionsReference(root)
 	if err != nil {
 		t.Fatal(err)
 	}

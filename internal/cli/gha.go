@@ -1,198 +1,137 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/shlex"
 	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
+
+	"github.com/jitsictl/jitsictl/internal/actioninputs"
 )
 
 func init() { register(newGHACmd) }
 
 // newGHACmd is the composite actions' entry point. Each action maps its inputs
 // into INPUT_* variables explicitly (composites get none by themselves); here
-// they are read with go-githubactions, validated, and turned into a normal
-// command line. Inputs never pass through a shell.
+// they set the flags of the target command in this same tree, which then runs
+// with this App and Reporter. Inputs never pass through a shell.
 func newGHACmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:    "gha",
 		Short:  "Entry point of the GitHub Actions in actions/ (reads INPUT_* variables)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
+		// Global flags come from the inputs: setup runs on the target once they are set.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
 	}
-	for _, spec := range actionSpecs {
-		cmd.AddCommand(a.ghaSub(spec))
+	for _, act := range actioninputs.Actions {
+		cmd.AddCommand(&cobra.Command{
+			Use:   act.Name,
+			Short: "the action in " + act.File,
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				gha := githubactions.New(githubactions.WithGetenv(a.Getenv), githubactions.WithWriter(a.Stdout))
+				in := func(name string) string { return strings.TrimSpace(gha.GetInput(name)) }
+				target, args, err := ghaTarget(act, cmd.Root(), in)
+				if err != nil {
+					return err
+				}
+				return a.execute(cmd.Context(), target, args)
+			},
+		})
 	}
 	return cmd
 }
 
-// actionSpec turns one action's inputs into jitsictl arguments.
-type actionSpec struct {
-	name  string
-	short string
-	args  func(in func(string) string) ([]string, error)
-}
-
-var (
-	hoursInput    = regexp.MustCompile(`^[0-9]{1,3}$`)
-	durationInput = regexp.MustCompile(`^[0-9]{1,4}(s|m|h)$`)
-)
-
-// Global inputs every action accepts, each mapped to its flag.
-var globalInputs = [][2]string{{"working-directory", "--dir"}, {"backend-config", "--backend-config"}, {"region", "--region"}}
-
-var actionSpecs = []actionSpec{
-	{
-		name:  "session",
-		short: "actions/session: open, close, extend, status, reap or links",
-		args: func(in func(string) string) ([]string, error) {
-			action := in("action")
-			args := []string{"session", action}
-			var err error
-			switch action {
-			case "open", "extend":
-				h := in("hours")
-				if h == "" {
-					h = map[string]string{"open": "2", "extend": "1"}[action]
-				}
-				if !hoursInput.MatchString(h) {
-					return nil, fmt.Errorf("input hours %q is not a whole number of hours", h)
-				}
-				args = append(args, "--hours", h)
-				if action == "open" {
-					args, err = appendRooms(args, in("rooms"))
-				}
-			case "links":
-				args, err = appendRooms(args, in("rooms"))
-			case "close":
-				if in("force") == "true" {
-					args = append(args, "--force")
-				}
-				switch n := in("now"); n {
-				case "", "false":
-				case "true":
-					args = append(args, "--now")
-				default:
-					return nil, fmt.Errorf("input now %q: use true or false", n)
-				}
-			case "reap":
-				if d := in("idle-after"); d != "" {
-					if !durationInput.MatchString(d) {
-						return nil, fmt.Errorf("input idle-after %q is not a duration like 30m", d)
-					}
-					args = append(args, "--idle-after", d)
-				}
-			case "status":
-			default:
-				return nil, fmt.Errorf("input action %q: use open, close, extend, status, reap or links", action)
-			}
-			if err != nil {
-				return nil, err
-			}
-			// A user's run waits for one that holds the session; the reaper never does.
-			if w := in("wait"); w != "" && action != "reap" && action != "status" && action != "links" {
-				if !durationInput.MatchString(w) {
-					return nil, fmt.Errorf("input wait %q is not a duration like 15m", w)
-				}
-				args = append(args, "--wait", w)
-			}
-			return args, nil
-		},
-	},
-	{name: "verify", short: "actions/verify: check the open session and report its cost", args: verifyActionArgs},
-	{
-		name:  "deploy",
-		short: "actions/deploy: plan, apply or rollback in stages",
-		args: func(in func(string) string) ([]string, error) {
-			command := in("command")
-			args := []string{"deploy", command}
-			switch command {
-			case "plan":
-				if in("pr-comment") == "true" {
-					args = append(args, "--pr-comment")
-				}
-				switch r := in("refresh"); r {
-				case "", "true":
-				case "false":
-					args = append(args, "--refresh=false")
-				default:
-					return nil, fmt.Errorf("input refresh %q: use true or false", r)
-				}
-			case "apply":
-				r := in("reviewed")
-				if r == "" {
-					return nil, fmt.Errorf("input reviewed is empty: apply needs the reviewed.json that deploy plan wrote")
-				}
-				args = append(args, "--reviewed="+r)
-			case "rollback":
-				if ref := in("ref"); ref != "" {
-					if strings.HasPrefix(ref, "-") {
-						return nil, fmt.Errorf("input ref %q is not a git ref", ref)
-					}
-					args = append(args, "--ref="+ref)
-				}
-				// Without reviewed: plan the rollback; with it: apply exactly that plan.
-				if r := in("reviewed"); r != "" {
-					args = append(args, "--reviewed="+r)
-				}
-			default:
-				return nil, fmt.Errorf("input command %q: use plan, apply or rollback", command)
-			}
-			for _, f := range [][2]string{{"stage", "--stage"}, {"out", "--out"}, {"config", "--config"}} {
-				if v := in(f[0]); v != "" {
-					args = append(args, f[1]+"="+v) // one argument: a value cannot pose as a flag
-				}
-			}
-			return args, nil
-		},
-	},
-	{
-		name:  "run",
-		short: "action.yml: run any jitsictl command given in the args input",
-		args: func(in func(string) string) ([]string, error) {
-			args, err := shlex.Split(in("args"))
-			if err != nil {
-				return nil, fmt.Errorf("input args: %w", err)
-			}
-			if len(args) == 0 {
-				return nil, fmt.Errorf("input args is empty: give a jitsictl command, e.g. `session status`")
-			}
-			if args[0] == "gha" {
-				return nil, fmt.Errorf("input args cannot start with gha")
-			}
-			return args, nil
-		},
-	},
-}
-
-func (a *App) ghaSub(spec actionSpec) *cobra.Command {
-	return &cobra.Command{
-		Use:   spec.name,
-		Short: spec.short,
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			gha := githubactions.New(githubactions.WithGetenv(a.Getenv), githubactions.WithWriter(a.Stdout))
-			in := func(name string) string { return strings.TrimSpace(gha.GetInput(name)) }
-			args, err := spec.args(in)
-			if err != nil {
-				return usageError{err}
-			}
-			for _, g := range globalInputs {
-				if v := in(g[0]); v != "" {
-					args = append(args, g[1], v)
-				}
-			}
-			switch code := Run(cmd.Context(), args, a.Env); code {
-			case ExitOK:
-				return nil
-			case ExitUsage:
-				return usageError{fmt.Errorf("jitsictl %s: bad input (see above)", strings.Join(args, " "))}
-			default:
-				return Failed("jitsictl %s failed", args[0])
-			}
-		},
+// ghaTarget finds the command the inputs of act name in root and sets its
+// flags from them (actioninputs has the table).
+func ghaTarget(act actioninputs.Action, root *cobra.Command, in func(string) string) (*cobra.Command, []string, error) {
+	c, args, err := ghaFind(act, root, in)
+	if err != nil {
+		return nil, nil, err
 	}
+	var set []string
+	for _, i := range act.Rows() {
+		v := in(i.Name)
+		if i.Flag == "" || v == "" || c.Flags().Lookup(i.Flag) == nil {
+			continue
+		}
+		if err := c.Flags().Set(i.Flag, v); err != nil {
+			return nil, nil, usageError{fmt.Errorf("input %s: %w", i.Name, flagError(c, err))}
+		}
+		set = append(set, fmt.Sprintf("input %s %q → --%s", i.Name, v, i.Flag))
+	}
+	// A value the command itself refuses (--hours 13): name the inputs that set its flags.
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			err := run(cmd, args)
+			if isUsage(err) && len(set) > 0 {
+				return usageError{fmt.Errorf("%w\n(from the action's inputs: %s)", err, strings.Join(set, ", "))}
+			}
+			return err
+		}
+	}
+	return c, args, nil
+}
+
+// ghaFind is the target command with its flags merged and parsed: the
+// subcommand the pick input names, or for the run action the args input.
+func ghaFind(act actioninputs.Action, root *cobra.Command, in func(string) string) (*cobra.Command, []string, error) {
+	var line []string
+	switch {
+	case act.Command == "":
+		var err error
+		if line, err = shlex.Split(in("args")); err != nil {
+			return nil, nil, Usagef("input args: %v", err)
+		}
+		if len(line) == 0 {
+			return nil, nil, Usagef("input args is empty: give a jitsictl command, e.g. `session status`")
+		}
+		if line[0] == "gha" {
+			return nil, nil, Usagef("input args cannot start with gha")
+		}
+	case act.Pick != "":
+		sub := in(act.Pick)
+		if !slices.Contains(act.Choices, sub) {
+			return nil, nil, Usagef("input %s %q: use %s or %s", act.Pick, sub, strings.Join(act.Choices[:len(act.Choices)-1], ", "), act.Choices[len(act.Choices)-1])
+		}
+		line = []string{act.Command, sub}
+	default:
+		line = []string{act.Command}
+	}
+	c, rest, err := root.Find(line)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	c.InitDefaultHelpFlag()
+	if err := c.ParseFlags(rest); err != nil { // merges the parents' flags into c.Flags()
+		return nil, nil, flagError(c, err)
+	}
+	return c, c.Flags().Args(), nil
+}
+
+// execute runs c as cobra would after parsing: its checks, setup (global
+// flags, the Reporter), then its RunE.
+func (a *App) execute(ctx context.Context, c *cobra.Command, args []string) error {
+	a.target = c
+	if help, _ := c.Flags().GetBool("help"); help {
+		return c.Help()
+	}
+	for _, check := range []func() error{func() error { return c.ValidateArgs(args) }, c.ValidateRequiredFlags, c.ValidateFlagGroups} {
+		if err := check(); err != nil {
+			return usageError{err}
+		}
+	}
+	if err := a.setup(c); err != nil {
+		return err
+	}
+	c.SetContext(ctx)
+	if c.RunE == nil {
+		return Usagef("%s is not a command to run", c.CommandPath())
+	}
+	return c.RunE(c, args)
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"os/user"
 
 	"github.com/jitsictl/jitsictl/internal/github"
 )
@@ -26,17 +24,7 @@ func (a *App) run() github.RunContext {
 func (a *App) runURL() string { return a.run().RunURL() }
 
 // actor names who opened a session: the GitHub user in Actions, user@host elsewhere.
-func (a *App) actor() string {
-	if u := a.run().Actor; u != "" {
-		return u
-	}
-	name := "unknown"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	host, _ := os.Hostname()
-	return name + "@" + host
-}
+func (a *App) actor() string { return a.run().Who() }
 
 // github is a client for the run's repository with its token (masked in
 // the log); the error names what is missing and what it was needed for.

@@ -2,38 +2,12 @@ package cli
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jitsictl/jitsictl/internal/fakegithub"
 	"github.com/jitsictl/jitsictl/internal/report"
 )
-
-// The session action passes its wait input to the runs a user presses, never
-// to the reaper (which skips a held session instead of waiting).
-func TestSessionActionWaitInput(t *testing.T) {
-	t.Parallel()
-	var spec actionSpec
-	for _, s := range actionSpecs {
-		if s.name == "session" {
-			spec = s
-		}
-	}
-	args := func(in map[string]string) ([]string, error) { return spec.args(func(k string) string { return in[k] }) }
-	for _, action := range []string{"open", "close", "extend"} {
-		got, err := args(map[string]string{"action": action, "wait": "15m"})
-		if err != nil || !slices.Contains(got, "--wait") || got[len(got)-1] != "15m" {
-			t.Errorf("%s: %v, %v; want --wait 15m", action, got, err)
-		}
-	}
-	if got, err := args(map[string]string{"action": "reap", "wait": "15m"}); err != nil || slices.Contains(got, "--wait") {
-		t.Errorf("reap: %v, %v; want no wait", got, err)
-	}
-	if _, err := args(map[string]string{"action": "close", "wait": "15m; rm -rf /"}); err == nil {
-		t.Error("a wait that is not a duration was accepted")
-	}
-}
 
 func testApp(env map[string]string) *App {
 	r, _ := report.New(report.Options{Format: report.FormatText, Stdout: &strings.Builder{}, Stderr: &strings.Builder{}})

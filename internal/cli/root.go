@@ -21,6 +21,7 @@ import (
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
 // Exit codes, documented in docs/cli.md.
@@ -51,7 +52,6 @@ type App struct {
 	Region        string
 	Output        string
 	BackendConfig string
-	ConfigFile    string
 
 	Reporter report.Reporter
 	format   report.Format // the Reporter's face
@@ -69,22 +69,9 @@ type App struct {
 	// stackOutputs are the stack's outputs as sessionManager read them.
 	stackOutputs outputs.Outputs
 	runCtx       *github.RunContext // read once by run()
+	// target is the command `gha` ran for an action: its help is the one to show.
+	target *cobra.Command
 }
-
-// usageError marks bad input, so Run exits with ExitUsage before touching anything.
-type usageError struct{ err error }
-
-func (u usageError) Error() string { return u.err.Error() }
-func (u usageError) Unwrap() error { return u.err }
-
-// Usagef returns a bad-input error.
-func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
-// failedError says the command already reported its failure (e.g. a FAIL row);
-// Run exits 1 without printing it again.
-type failedError struct{ msg string }
-
-func (f failedError) Error() string { return f.msg }
 
 // commands are registered by each command file's init.
 var commands []func(*App) *cobra.Command
@@ -110,21 +97,22 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err == nil {
 		return ExitOK
 	}
-	var ue usageError
-	var fe failedError
 	switch {
-	case errors.As(err, &fe):
+	case errors.As(err, new(report.FailedError)):
 		return ExitFailure
-	case errors.As(err, &ue) || isCobraUsage(err):
+	case isUsage(err) || isCobraUsage(err):
 		// The help of the command that was typed, not the top-level one.
 		help := "jitsictl --help"
+		if app.target != nil {
+			cmd = app.target
+		}
 		if cmd != nil {
 			help = cmd.CommandPath() + " --help"
 		}
 		if app.Output == "json" {
 			report.WriteJSONError(env.Stderr, err.Error(), "run `"+help+"` for usage", ExitUsage)
 		} else {
-			fmt.Fprintf(env.Stderr, "%sRun '%s' for usage.\n", wrapMessage(err.Error()), help)
+			fmt.Fprintf(env.Stderr, "%sRun '%s' for usage.\n", report.Message(err.Error()), help)
 		}
 		return ExitUsage
 	}
@@ -135,38 +123,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case app.Output == "json":
 		report.WriteJSONError(env.Stderr, err.Error(), "", ExitFailure)
 	default:
-		fmt.Fprint(env.Stderr, wrapMessage(err.Error()))
+		fmt.Fprint(env.Stderr, report.Message(err.Error()))
 	}
 	return ExitFailure
-}
-
-// wrapMessage is "jitsictl: msg" wrapped to 100 columns; lines the message
-// breaks itself (cobra's suggestions) are kept.
-func wrapMessage(msg string) string {
-	var b strings.Builder
-	for i, para := range strings.Split(msg, "\n") {
-		first := "  "
-		if i == 0 {
-			first = "jitsictl: "
-		}
-		if strings.TrimSpace(para) == "" || strings.HasPrefix(para, "\t") {
-			b.WriteString(para + "\n")
-			continue
-		}
-		b.WriteString(wrapIndented(first, "  ", para))
-	}
-	return b.String()
-}
-
-// isCobraUsage recognises cobra's own parse errors (unknown command or flag, missing value).
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *App) rootCommand() *cobra.Command {
@@ -219,15 +178,9 @@ func (a *App) setup(cmd *cobra.Command) error {
 		}
 		a.BackendConfig = abs
 	}
-	format := report.Format(a.Output)
-	switch {
-	case a.Output == "" && a.run().Actions:
-		format = report.FormatActions
-	case a.Output == "" || a.Output == "text":
-		format = report.FormatText
-	case a.Output == "json":
-	default:
-		return Usagef("--output %q: use text or json", a.Output)
+	format, err := report.PickFormat(a.Output, a.run().Actions)
+	if err != nil {
+		return err
 	}
 	r, err := report.New(report.Options{Format: format, Stdout: a.Stdout, Stderr: a.Stderr, Getenv: a.Getenv, TTY: a.TTY, HideOutputs: a.HideOutputs})
 	if err != nil {
@@ -238,21 +191,7 @@ func (a *App) setup(cmd *cobra.Command) error {
 }
 
 // StackDir checks that --dir is a Terraform root and returns its absolute path.
-func (a *App) StackDir() (string, error) {
-	abs, err := filepath.Abs(a.Dir)
-	if err != nil {
-		return "", Usagef("--dir %q: %v", a.Dir, err)
-	}
-	st, err := os.Stat(abs)
-	if err != nil || !st.IsDir() {
-		return "", Usagef("Terraform root %q does not exist: pass --dir with the folder holding the stack's .tf files (default terraform)", a.Dir)
-	}
-	tfs, _ := filepath.Glob(filepath.Join(abs, "*.tf"))
-	if len(tfs) == 0 {
-		return "", Usagef("Terraform root %q has no .tf files: pass --dir with the folder holding the stack (default terraform)", a.Dir)
-	}
-	return abs, nil
-}
+func (a *App) StackDir() (string, error) { return tf.Root(a.Dir) }
 
 // AWS returns the shared aws.Config, loading it on first use.
 func (a *App) AWS(ctx context.Context) (aws.Config, error) {
@@ -270,6 +209,3 @@ func (a *App) AWS(ctx context.Context) (aws.Config, error) {
 func (a *App) awsSettings() awsx.Settings {
 	return awsx.Settings{Profile: a.Profile, Region: a.Region, Getenv: a.Getenv}
 }
-
-// Failed ends a command whose failure the Reporter has already shown.
-func Failed(format string, args ...any) error { return failedError{fmt.Sprintf(format, args...)} }

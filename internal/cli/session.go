@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,7 +23,7 @@ with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
   jitsictl session close`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return Usagef("session needs an action: open, close, extend, status or reap")
+			return Usagef("session needs an action: open, close, extend, status, reap or links")
 		},
 	}
 	cmd.PersistentFlags().StringVar(&a.sessionConfig, "config", "jitsictl.yaml", "file with the session settings (linger); missing: the defaults")
@@ -34,7 +33,7 @@ with its Elastic IPs and the Fargate task. Every subcommand is safe to repeat.`,
 
 func newSessionOpen(a *App) *cobra.Command {
 	var hours int
-	var rooms string
+	var rooms token.Rooms
 	c := &cobra.Command{
 		Use:   "open",
 		Short: "Create the NLB and start the task; print the meeting URL",
@@ -45,20 +44,16 @@ func newSessionOpen(a *App) *cobra.Command {
 			if err := session.ValidateHours(hours); err != nil {
 				return usageError{err}
 			}
-			parsed, err := token.ParseRooms(rooms)
-			if err != nil {
-				return usageError{err}
-			}
-			m, err := a.sessionManager(cmd.Context())
+			m, p, err := a.session(cmd.Context())
 			if err != nil {
 				return err
 			}
-			rec, err := m.Open(cmd.Context(), session.OpenOptions{Hours: hours, OpenedBy: a.actor(), RunURL: a.runURL(), Rooms: parsed})
-			a.reportRecord(rec, "Session open")
+			rec, err := m.Open(cmd.Context(), session.OpenOptions{Hours: hours, OpenedBy: a.actor(), RunURL: a.runURL(), Rooms: rooms.OrDefault()})
+			p.Record(rec, "Session open")
 			if err != nil {
 				return err
 			}
-			return a.sessionLinksAfter(cmd.Context(), rec, parsed)
+			return p.LinksAfter(cmd.Context(), rec, rooms.OrDefault())
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 2, fmt.Sprintf("how long the session stays open (%d-%d)", session.MinHours, session.MaxHours))
@@ -79,12 +74,12 @@ func newSessionClose(a *App) *cobra.Command {
   jitsictl session close --force   # take over from a run that is stuck`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := a.sessionManager(cmd.Context())
+			m, p, err := a.session(cmd.Context())
 			if err != nil {
 				return err
 			}
 			rec, err := m.Close(cmd.Context(), session.CloseOptions{Reason: reason, Force: force, Now: now})
-			a.reportRecord(rec, "Session close")
+			p.Record(rec, "Session close")
 			if err == nil {
 				a.closeCost(cmd.Context(), rec)
 			}
@@ -109,7 +104,7 @@ func newSessionExtend(a *App) *cobra.Command {
 			if err := session.ValidateHours(hours); err != nil {
 				return usageError{err}
 			}
-			m, err := a.sessionManager(cmd.Context())
+			m, p, err := a.session(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -117,8 +112,8 @@ func newSessionExtend(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a.reportRecord(rec, "Session extend")
-			return a.sessionLinksAfter(cmd.Context(), rec, rec.Rooms)
+			p.Record(rec, "Session extend")
+			return p.LinksAfter(cmd.Context(), rec, rec.Rooms)
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 1, fmt.Sprintf("hours to add (%d-%d)", session.MinHours, session.MaxHours))
@@ -133,39 +128,15 @@ func newSessionStatus(a *App) *cobra.Command {
 		Example: `  jitsictl session status --output json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := a.sessionManager(cmd.Context())
+			m, p, err := a.session(cmd.Context())
 			if err != nil {
 				return err
 			}
 			st, err := m.Status(cmd.Context())
-			if err != nil {
-				return err
+			if err == nil {
+				p.Status(st)
 			}
-			a.Reporter.Result(st)
-			a.Reporter.Output("state", string(st.State))
-			if st.URL != "" {
-				a.Reporter.Output("url", st.URL)
-			}
-			if st.TimeLeft != "" {
-				a.Reporter.Output("time-left", st.TimeLeft)
-			}
-			if st.GuardFiresAt != "" {
-				a.Reporter.Output("guard-fires-at", st.GuardFiresAt)
-			}
-			if st.Ended != "" {
-				a.Reporter.Output("ended", st.Ended)
-			}
-			if st.LingeringUntil != "" {
-				a.Reporter.Output("lingering-until", st.LingeringUntil)
-				a.Reporter.Infof("closed, %s", st.Lingering)
-			}
-			if st.Expired != "" {
-				a.Reporter.Warnf("the session %s", st.Expired)
-			}
-			if st.LastError != "" {
-				a.Reporter.Warnf("last error: %s", st.LastError)
-			}
-			return nil
+			return err
 		},
 	}
 }
@@ -182,19 +153,12 @@ func newSessionReap(a *App) *cobra.Command {
 			if idle < 0 {
 				return Usagef("--idle-after %s: must be positive (0 disables idle reaping)", idle)
 			}
-			m, err := a.sessionManager(cmd.Context())
+			m, p, err := a.session(cmd.Context())
 			if err != nil {
 				return err
 			}
 			res, err := m.Reap(cmd.Context(), session.ReapOptions{IdleAfter: idle})
-			a.Reporter.Result(res)
-			a.Reporter.Output("reap", res.Action)
-			if res.Reaper != "" {
-				a.Reporter.Output("reaper", res.Reaper)
-			}
-			if res.Detail != "" && res.Action != "skipped" { // Reap said it already
-				a.Reporter.Infof("reap: %s (%s)", res.Action, res.Detail)
-			}
+			p.Reap(res)
 			return err
 		},
 	}
@@ -203,27 +167,35 @@ func newSessionReap(a *App) *cobra.Command {
 	return c
 }
 
-// reportRecord publishes a session's outputs and, in Actions, its timeline.
-func (a *App) reportRecord(rec session.Record, title string) {
-	if rec.State == "" {
-		return
+func newSessionLinks(a *App) *cobra.Command {
+	var rooms token.Rooms
+	c := &cobra.Command{
+		Use:   "links",
+		Short: "Mint fresh meeting links for the open session (they expire with it)",
+		Long: `Each link is a bearer credential: whoever holds it joins (a moderator link
+also moderates). Run this with AWS credentials that may read the stack's JWT
+secret, e.g. to invite one more guest; share links privately. In GitHub Actions
+a public repository never shows them.`,
+		Example: `  jitsictl session links
+  jitsictl session links --rooms standup,review --output json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, p, err := a.session(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rec, list, err := session.OpenForLinks(cmd.Context(), m.Store, rooms.List)
+			if err != nil {
+				return err
+			}
+			return p.Links(cmd.Context(), rec, list)
+		},
 	}
-	a.Reporter.Result(rec)
-	a.Reporter.Output("state", string(rec.State))
-	if rec.URL != "" {
-		a.Reporter.Output("url", rec.URL)
-	}
-	if len(rec.Addresses) > 0 {
-		a.Reporter.Output("addresses", strings.Join(rec.Addresses, ","))
-	}
-	if !rec.ExpiresAt.IsZero() && rec.State == session.StateOpen {
-		a.Reporter.Output("expires-at", rec.ExpiresAt.UTC().Format(time.RFC3339))
-	}
-	if rec.State == session.StateLingering {
-		a.Reporter.Output("lingering-until", rec.LingerUntil.UTC().Format(time.RFC3339))
-	}
-	if title != "" {
-		a.Reporter.Summary(session.Summary(title, rec, time.Local)) // a runner's zone is UTC unless the job sets TZ
-		a.reportPhases(rec)
-	}
+	roomsFlag(c, &rooms)
+	return c
+}
+
+// roomsFlag adds --rooms, checked by token.ParseRooms while flags are read.
+func roomsFlag(c *cobra.Command, rooms *token.Rooms) {
+	c.Flags().Var(rooms, "rooms", fmt.Sprintf("comma-separated meeting rooms to mint guest links for (lowercase a-z, 0-9, -; default %q)", token.DefaultRoom))
 }

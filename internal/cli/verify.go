@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,8 +49,8 @@ issue event, one sticky comment holds the cost.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if stun.Attempts < 1 || stun.Timeout <= 0 || timeout <= 0 || concurrency < 1 {
-				return Usagef("--stun-attempts, --stun-timeout, --timeout and --concurrency must be positive")
+			if stun.Attempts < 1 || stun.Attempts > 99 || stun.Timeout <= 0 || stun.Timeout > timeout || timeout <= 0 || concurrency < 1 {
+				return Usagef("--stun-attempts must be 1 to 99, --stun-timeout positive and at most --timeout, --timeout and --concurrency positive")
 			}
 			r, be, err := a.initialisedStack(ctx)
 			if err != nil {
@@ -92,27 +90,4 @@ issue event, one sticky comment holds the cost.`,
 	f.DurationVar(&timeout, "timeout", 20*time.Second, "limit for each check")
 	f.IntVar(&concurrency, "concurrency", 8, "checks run at once (1 runs them one by one)")
 	return c
-}
-
-var (
-	stunAttemptsInput = regexp.MustCompile(`^[1-9][0-9]?$`)
-	stunTimeoutInput  = regexp.MustCompile(`^[0-9]{1,5}(ms|s)$`)
-)
-
-// verifyActionArgs turns actions/verify's inputs into verify's flags.
-func verifyActionArgs(in func(string) string) ([]string, error) {
-	args := []string{"verify"}
-	if v := in("stun-attempts"); v != "" {
-		if !stunAttemptsInput.MatchString(v) {
-			return nil, fmt.Errorf("input stun-attempts %q is not a whole number from 1 to 99", v)
-		}
-		args = append(args, "--stun-attempts", v)
-	}
-	if v := in("stun-timeout"); v != "" {
-		if !stunTimeoutInput.MatchString(v) {
-			return nil, fmt.Errorf("input stun-timeout %q is not a duration like 1s or 500ms", v)
-		}
-		args = append(args, "--stun-timeout", v)
-	}
-	return args, nil
 }

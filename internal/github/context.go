@@ -3,6 +3,7 @@ package github
 import (
 	"fmt"
 	"os"
+	"os/user"
 	"regexp"
 	"strconv"
 
@@ -128,4 +129,26 @@ func (c RunContext) Client() (*Client, error) {
 		return nil, err
 	}
 	return &Client{Client: gc, Repo: repo}, nil
+}
+
+// Who names who runs jitsictl: the GitHub user in Actions, user@host elsewhere.
+func (c RunContext) Who() string {
+	if c.Actor != "" {
+		return c.Actor
+	}
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
+
+// LeaseOwner identifies this process in a session lease: the Actions run's
+// attempt, or user@host:pid.
+func (c RunContext) LeaseOwner() string {
+	if u := c.RunURL(); u != "" {
+		return fmt.Sprintf("%s/attempts/%d", u, c.RunAttempt)
+	}
+	return fmt.Sprintf("%s:%d", c.Who(), os.Getpid())
 }

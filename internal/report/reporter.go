@@ -71,3 +71,17 @@ func New(o Options) (Reporter, error) {
 	}
 	return nil, fmt.Errorf("unknown output format %q: use text or json", o.Format)
 }
+
+// PickFormat is the face for --output: text or json as asked; unset, the
+// Actions face in GitHub Actions and text elsewhere. Anything else is bad input.
+func PickFormat(output string, inActions bool) (Format, error) {
+	switch {
+	case output == "" && inActions:
+		return FormatActions, nil
+	case output == "" || output == "text":
+		return FormatText, nil
+	case output == "json":
+		return FormatJSON, nil
+	}
+	return "", Usagef("--output %q: use text or json", output)
+}

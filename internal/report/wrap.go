@@ -37,3 +37,21 @@ func WrapIndented(first, indent, s string) string {
 	}
 	return b.String()
 }
+
+// Message is "jitsictl: msg" for a terminal, wrapped to Width columns; lines
+// the message breaks itself (cobra's suggestions, tab-indented) are kept.
+func Message(msg string) string {
+	var b strings.Builder
+	for i, para := range strings.Split(msg, "\n") {
+		first := "  "
+		if i == 0 {
+			first = "jitsictl: "
+		}
+		if strings.TrimSpace(para) == "" || strings.HasPrefix(para, "\t") {
+			b.WriteString(para + "\n")
+			continue
+		}
+		b.WriteString(WrapIndented(first, "  ", para))
+	}
+	return b.String()
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -14,5 +15,20 @@ func TestWrapWords(t *testing.T) {
 	}
 	if got := WrapIndented("- ", "  ", "short"); got != "- short\n" {
 		t.Errorf("WrapIndented: %q", got)
+	}
+}
+
+// A message is prefixed once and wrapped; cobra's tab-indented suggestions stay as they are.
+func TestMessageKeepsTheMessagesOwnLines(t *testing.T) {
+	got := Message("unknown command \"sesion\" for \"jitsictl\"\n\nDid you mean this?\n\tsession\n")
+	want := "jitsictl: unknown command \"sesion\" for \"jitsictl\"\n\n  Did you mean this?\n\tsession\n\n"
+	if got != want {
+		t.Errorf("Message:\n%q\nwant\n%q", got, want)
+	}
+	long := Message(strings.Repeat("word ", 40))
+	for _, l := range strings.Split(strings.TrimSuffix(long, "\n"), "\n") {
+		if len(l) > Width {
+			t.Errorf("line of %d columns: %q", len(l), l)
+		}
 	}
 }

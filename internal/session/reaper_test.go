@@ -17,7 +17,7 @@ import (
 )
 
 // switchLog records what a manager asked of the reaper workflow. It stands
-// in for workflowReaper (internal/cli), whose GitHub calls are checked
+// in for github.WorkflowSwitch, whose GitHub calls are checked
 // against the fake GitHub in internal/github and the act runs.
 type switchLog struct {
 	mu      sync.Mutex

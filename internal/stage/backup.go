@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 // Objects is the part of the S3 client backups use.
@@ -171,4 +173,19 @@ func Restore(ctx context.Context, st StateStore, backup []byte, tmpDir string, f
 		}
 	}
 	return bh, to, nil
+}
+
+// RestoreFrom restores the backup at src (s3:// or a file) as the current
+// state (Restore) and says what it did.
+func RestoreFrom(ctx context.Context, st StateStore, api Objects, src string, force bool, rep report.Reporter) error {
+	b, err := ReadBackup(ctx, api, src)
+	if err != nil {
+		return err
+	}
+	from, to, err := Restore(ctx, st, b, "", force)
+	if err != nil {
+		return err
+	}
+	rep.Infof("restored %s (serial %d) as serial %d of lineage %s", src, from.Serial, to.Serial, to.Lineage)
+	return nil
 }

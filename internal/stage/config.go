@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/jitsictl/jitsictl/internal/plan"
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 // Check names an expected result verified after a stage is applied.
@@ -183,4 +184,18 @@ func checkNames() string {
 		s[i] = string(k)
 	}
 	return strings.Join(s, ", ")
+}
+
+// LoadStages reads the stages of the config file at path and selects sel
+// (a name or number; "" all). Either error is bad input.
+func LoadStages(path, sel string) ([]Numbered, error) {
+	cfg, err := Load(path)
+	if err != nil {
+		return nil, report.Usagef("%v (pass --config with the file holding deploy.stages)", err)
+	}
+	stages, err := cfg.Select(sel)
+	if err != nil {
+		return nil, report.Usagef("--stage: %v", err)
+	}
+	return stages, nil
 }

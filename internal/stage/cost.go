@@ -5,6 +5,7 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/prcomment"
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 // CostOf prices a plan's change with the cost model: base is the deployment as measured
@@ -22,4 +23,19 @@ func CostOf(prices *cost.RegionPrices, base cost.Scenario) func(*tfjson.Plan) (*
 			RunningHourlyBefore: d.Running.Before.Float(), RunningHourlyAfter: d.Running.After.Float(),
 		}, nil
 	}
+}
+
+// RegionCost is the Deployer's Cost for region at the embedded prices, priced
+// on PlanCostBase; nil (the cost shows n/a) with a warning when the region has none.
+func RegionCost(region string, rep report.Reporter) func(*tfjson.Plan) (*prcomment.CostDelta, error) {
+	prices, err := cost.Embedded()
+	if err != nil {
+		return nil
+	}
+	rp, err := prices.Lookup(region)
+	if err != nil {
+		rep.Warnf("no prices for %s: the cost delta shows n/a (%v)", region, err)
+		return nil
+	}
+	return CostOf(rp, PlanCostBase())
 }

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 // ExtractRef writes the Terraform configuration that stackDir held at git ref into dst
@@ -130,3 +132,36 @@ func OnDefaultBranch(ctx context.Context, stackDir, commit, branch string) error
 // RollbackStage is the one stage a rollback plans and applies: the old commit's whole
 // configuration, which may have to delete what the deploy after it created.
 var RollbackStage = Numbered{N: 1, Last: true, Stage: Stage{Name: "rollback", Allow: []string{"create", "update", "replace", "delete"}}}
+
+// RollbackSource checks a rollback's input with git only, before any AWS
+// call, and extracts the configuration of ref (checked by ValidRef) into dst: ref must name a
+// commit on the default branch, and a reviewed plan (reviewedFile, "" for
+// none) must be that commit's. Its errors are bad input (report.UsageError).
+func RollbackSource(ctx context.Context, stackDir, ref, branch, reviewedFile, dst string) (commit, dir string, rev Reviewed, err error) {
+	usage := func(err error) (string, string, Reviewed, error) {
+		return "", "", Reviewed{}, report.UsageError{Err: err}
+	}
+	if reviewedFile != "" {
+		if rev, err = ReadReviewed(reviewedFile); err != nil {
+			return usage(err)
+		}
+	}
+	if commit, dir, err = ExtractRef(ctx, stackDir, ref, dst); err != nil {
+		return usage(err)
+	}
+	if err := OnDefaultBranch(ctx, stackDir, commit, branch); err != nil {
+		return usage(err)
+	}
+	if reviewedFile != "" && rev.HeadSHA != commit {
+		return usage(fmt.Errorf("--reviewed %s is the plan of commit %q, not of %s (%s): plan this rollback first", reviewedFile, rev.HeadSHA, ref, commit))
+	}
+	return commit, dir, rev, nil
+}
+
+// ValidRef refuses a --ref that is empty or could pose as an option of git.
+func ValidRef(ref string) error {
+	if strings.TrimSpace(ref) == "" || strings.HasPrefix(ref, "-") {
+		return report.Usagef("--ref %q is not a git ref", ref)
+	}
+	return nil
+}

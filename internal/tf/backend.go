@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 // Backend is the S3 backend an initialised root points at.
@@ -41,4 +43,43 @@ func ReadBackend(dir string) (Backend, error) {
 		return Backend{}, fmt.Errorf("%s: S3 backend has no bucket configured", dir)
 	}
 	return be, nil
+}
+
+// BackendConfigFile is the partial backend configuration for init: given
+// (absolute) when set, else dir/backend.hcl when it exists, else "".
+func BackendConfigFile(dir, given string) (string, error) {
+	if given != "" {
+		return filepath.Abs(given)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "backend.hcl")); err == nil {
+		return filepath.Join(dir, "backend.hcl"), nil
+	}
+	return "", nil
+}
+
+// WriteConfig describes be as a backend configuration file at path, for a
+// root initialised with a file this run does not have (a rollback's older
+// configuration must use the same state). pathStyle is for emulators.
+func (be Backend) WriteConfig(path string, pathStyle bool) error {
+	conf := fmt.Sprintf("bucket = %q\nkey = %q\nregion = %q\nuse_lockfile = true\nencrypt = true\n", be.Bucket, be.Key, be.Region)
+	if pathStyle {
+		conf += "use_path_style = true\n"
+	}
+	return os.WriteFile(path, []byte(conf), 0o600)
+}
+
+// Root checks that dir is a Terraform root (a folder with .tf files) and
+// returns its absolute path; the error is bad input naming the --dir flag.
+func Root(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", report.Usagef("--dir %q: %v", dir, err)
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return "", report.Usagef("Terraform root %q does not exist: pass --dir with the folder holding the stack's .tf files (default terraform)", dir)
+	}
+	if tfs, _ := filepath.Glob(filepath.Join(abs, "*.tf")); len(tfs) == 0 {
+		return "", report.Usagef("Terraform root %q has no .tf files: pass --dir with the folder holding the stack (default terraform)", dir)
+	}
+	return abs, nil
 }

@@ -1,10 +1,13 @@
 package tf
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/jitsictl/jitsictl/internal/outputs"
 )
 
 // Vars are Terraform input variables passed as -var flags. Strings go through as they
@@ -48,3 +51,13 @@ func varValue(x any) (string, error) {
 		return string(b), nil
 	}
 }
+
+// SessionStack is a stack as the session flows drive it: every apply sets
+// nlb_enabled (the on-demand NLB) and targets the session's resources.
+type SessionStack struct{ R *Runner }
+
+func (s SessionStack) Apply(ctx context.Context, nlbEnabled bool, targets []string) error {
+	return s.R.Apply(ctx, Vars{"nlb_enabled": nlbEnabled}, targets)
+}
+
+func (s SessionStack) Outputs(ctx context.Context) (outputs.Outputs, error) { return s.R.Outputs(ctx) }

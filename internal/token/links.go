@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -48,4 +49,22 @@ func SessionLinks(s Settings, meetingURL string, rooms []string, notBefore, expi
 		out = append(out, SessionLink{Room: room, Role: role, URL: u, Expires: expires})
 	}
 	return out, nil
+}
+
+// LinksSummary is the job summary section of a private repository: the links.
+func LinksSummary(links []SessionLink) string {
+	var b strings.Builder
+	b.WriteString("### Meeting links\n\nAnyone holding a link can join until it expires: share each privately.\n\n| role | room | link | valid until |\n|---|---|---|---|\n")
+	for _, l := range links {
+		fmt.Fprintf(&b, "| %s | %s | [join %s](%s) | %s |\n", l.Role, l.Room, l.Room, l.URL, l.Expires.UTC().Format(time.RFC3339))
+	}
+	return b.String() + "\n"
+}
+
+// PublicLinksSummary tells a public repository's readers how members get the
+// links of rooms, which expire with the session at expires.
+func PublicLinksSummary(rooms []string, expires time.Time) string {
+	return fmt.Sprintf("### Meeting links\n\nThis repository is public (or its visibility is unknown), so links are not shown here: anyone could read them. "+
+		"With AWS credentials for the stack, run\n\n```\njitsictl session links --rooms %s\n```\n\nLinks expire with the session (%s).\n\n",
+		strings.Join(rooms, ","), expires.UTC().Format(time.RFC3339))
 }

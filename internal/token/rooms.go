@@ -53,3 +53,31 @@ func ParseRooms(list string) ([]string, error) {
 	}
 	return rooms, nil
 }
+
+// Rooms is a --rooms flag value: Set parses with ParseRooms, so a bad name
+// is refused while the command line (or an Action's input) is read. Unset,
+// List is empty and String is "" (the command picks the rooms).
+type Rooms struct{ List []string }
+
+func (r *Rooms) Set(s string) error {
+	list, err := ParseRooms(s)
+	if err != nil {
+		return err
+	}
+	r.List = nil
+	if strings.TrimSpace(s) != "" {
+		r.List = list
+	}
+	return nil
+}
+
+func (r *Rooms) String() string { return strings.Join(r.List, ",") }
+func (r *Rooms) Type() string   { return "rooms" }
+
+// OrDefault is the rooms given, or the default room.
+func (r Rooms) OrDefault() []string {
+	if len(r.List) == 0 {
+		return []string{DefaultRoom}
+	}
+	return r.List
+}

@@ -1,4 +1,4 @@
-package cli
+package session
 
 import (
 	"bytes"
@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/jitsictl/jitsictl/internal/session"
 )
 
 // sessionSettings is jitsictl.yaml's session section:
@@ -23,11 +21,11 @@ type sessionSettings struct {
 	LingerBefore string `yaml:"linger_before"`
 }
 
-// lingerPolicy reads the session section of the config file; a missing file
-// or section gives the default: linger enabled. Unknown keys are errors, so
+// ReadLingerPolicy reads the session section of the config file (jitsictl.yaml);
+// a missing file or section gives the default: linger enabled. Unknown keys are errors, so
 // a misspelt "linger" cannot silently leave it on.
-func lingerPolicy(path string) (session.LingerPolicy, error) {
-	p := session.LingerPolicy{Enabled: true}
+func ReadLingerPolicy(path string) (LingerPolicy, error) {
+	p := LingerPolicy{Enabled: true}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return p, nil

@@ -5,11 +5,43 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jitsictl/jitsictl/internal/report"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/jitsictl/jitsictl/internal/session"
 )
+
+// usageError marks bad input in cli, like report.UsageError in the
+// capability packages: Run exits with ExitUsage before touching anything.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+// isUsage says err is bad input, found in cli or in a capability package.
+func isUsage(err error) bool {
+	return errors.As(err, new(usageError)) || errors.As(err, new(report.UsageError))
+}
+
+// Usagef returns a bad-input error.
+func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// Failed ends a command whose failure the Reporter has already shown: Run
+// exits 1 without printing it again.
+func Failed(format string, args ...any) error { return report.Failedf(format, args...) }
+
+// isCobraUsage recognises cobra's own parse errors (unknown command or flag, missing value).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // expectsKey annotates a flag with the words that describe a valid value, for
 // flags whose type alone says too little ("a whole number" for --hours).
@@ -53,6 +85,10 @@ func flagError(_ *cobra.Command, err error) error {
 	switch {
 	case errors.As(err, &invalid):
 		f := invalid.GetFlag()
+		if _, typed := typeWords[f.Value.Type()]; !typed && len(f.Annotations[expectsKey]) == 0 {
+			// A value type of ours (--rooms): its own check says what is wrong.
+			return Usagef("--%s: %v", f.Name, errors.Unwrap(invalid))
+		}
 		return Usagef("--%s must be %s, not %q", f.Name, expectedValue(f), invalid.GetValue())
 	case errors.As(err, &missing):
 		f := missing.GetFlag()
