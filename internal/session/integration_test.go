@@ -362,7 +362,11 @@ func newCrashTable(t *testing.T) *crashTable {
 		var table strings.Builder
 		fmt.Fprintf(&table, "%-14s | %-28s | %s\n", "crash after", "then close", "then open (resume)")
 		for _, step := range crashSteps {
-			fmt.Fprintf(&table, "%-14s | %-28s | %s\n", step, or(c.outcomes[step]["close"], "FAILED"), or(c.outcomes[step]["open"], "FAILED"))
+			missing := "FAILED"
+			if c.outcomes[step] == nil {
+				missing = "not run"
+			}
+			fmt.Fprintf(&table, "%-14s | %-28s | %s\n", step, or(c.outcomes[step]["close"], missing), or(c.outcomes[step]["open"], missing))
 		}
 		t.Logf("crash injection, steps × outcome:\n%s", table.String())
 	})
@@ -372,6 +376,9 @@ func newCrashTable(t *testing.T) *crashTable {
 func (c *crashTable) scenario(step string) func(*testing.T, *env) {
 	return func(t *testing.T, e *env) {
 		ctx := context.Background()
+		c.mu.Lock()
+		c.outcomes[step] = map[string]string{}
+		c.mu.Unlock()
 		for _, then := range []string{"close", "open"} {
 			crasher := e.manager(t, "crasher")
 			crasher.afterStep = func(s string) error {
@@ -411,9 +418,6 @@ func (c *crashTable) scenario(step string) func(*testing.T, *env) {
 				}
 			}
 			c.mu.Lock()
-			if c.outcomes[step] == nil {
-				c.outcomes[step] = map[string]string{}
-			}
 			c.outcomes[step][then] = outcome
 			c.mu.Unlock()
 		}
