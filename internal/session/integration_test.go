@@ -14,7 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
@@ -51,50 +53,91 @@ func newEnv(t testing.TB, emu *testbed.Emulator, project string) *env {
 		t.Fatal(err)
 	}
 	st.Apply(t, tf.Vars{"nlb_enabled": false})
-	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t), log: &testbed.Buffer{}}
+	e := &env{emu: emu, stack: st, cfg: emu.AWSConfig(t), out: st.Outputs(t)}
 	if e.out.Project != project {
 		t.Fatalf("stack project %q, want %q", e.out.Project, project)
 	}
-	e.sched = testbed.StartECSSim(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: taskStartDelay, Poll: testPoll})
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("jitsictl log:\n%s", e.log.String())
-		}
-	})
-	return e
+	e.sched = testbed.StartECSSim(t, e.cfg, e.out.ClusterName, e.out.ServiceName, ecssim.Options{StartDelay: taskStartDelay, Poll: schedulerPoll})
+	return e.logTo(t)
 }
 
-// TestSessions runs every scenario against the real stack, each on its own
-// project and in parallel.
+// logTo is the env with a log of its own, shown when t fails.
+func (e *env) logTo(t testing.TB) *env {
+	c := *e
+	c.log = &testbed.Buffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("jitsictl log:\n%s", c.log.String())
+		}
+	})
+	return &c
+}
+
+// scenario is one flow of TestSessions. It starts on an idle stack without a
+// session record and ends with the session closed and nothing left, unless
+// it leavesOpen (a kill chain ends with the open that proves recovery).
+type scenario struct {
+	name       string
+	run        func(*testing.T, *env)
+	leavesOpen bool
+}
+
+// TestSessions runs every scenario against the real stack. Applying the idle
+// stack costs about as much as a scenario, so scenarios share it in lanes: a
+// lane applies the idle stack once under a project of its own and runs its
+// scenarios one after another; lanes run in parallel on one moto, most of
+// their time Terraform waiting. Between scenarios the lane checks that the
+// one before left the project idle and removes the closed session record, so
+// each scenario starts as on a fresh stack.
 func TestSessions(t *testing.T) {
 	emu := testbed.Moto(t)
 	emu.ManualECSTasks(t)
-	scenarios := []struct {
-		project string
-		run     func(*testing.T, *env)
-	}{
-		{"s-life", testOpenStatusExtendClose},
-		{"s-conc", testConcurrentOpensGiveOneSession},
-		{"s-reap", testReap},
-		{"s-guard", testGuardEndsSession},
-		{"s-lock", testStateLocks},
-		{"s-linger", testLingerReopen},
-		{"s-lingerx", testLingerCrashes},
+	crash := newCrashTable(t)
+	kill := newKillTest(t, 3)
+	crashAfter := func(step string) scenario {
+		return scenario{"crash-" + step, crash.scenario(step), false}
 	}
-	for _, sc := range scenarios {
-		t.Run(sc.project, func(t *testing.T) {
+	lanes := [][]scenario{
+		{{"s-guard", testGuardEndsSession, false}, {"s-life", testOpenStatusExtendClose, false}, crashAfter("addresses"), kill.chain(0)},
+		{{"s-lingerx", testLingerCrashes, false}, crashAfter("load balancer"), {"s-lock", testStateLocks, false}, kill.chain(1)},
+		{{"s-reap", testReap, false}, crashAfter("task"), {"s-conc", testConcurrentOpensGiveOneSession, false}, kill.chain(2)},
+		{{"s-linger", testLingerReopen, false}, crashAfter("targets"), crashAfter("commit")},
+	}
+	for i, lane := range lanes {
+		project := fmt.Sprintf("s-lane-%d", i)
+		for _, sc := range lane {
+			if sc.leavesOpen && sc.name != lane[len(lane)-1].name {
+				t.Fatalf("lane %s: %s leaves its session open, so it must be the lane's last", project, sc.name)
+			}
+		}
+		t.Run(project, func(t *testing.T) {
 			t.Parallel()
-			sc.run(t, newEnv(t, emu, sc.project))
+			runLane(t, newEnv(t, emu, project), lane)
 		})
 	}
-	t.Run("crash", func(t *testing.T) {
-		t.Parallel()
-		testCrashAfterEachStep(t, emu)
-	})
-	t.Run("kill", func(t *testing.T) {
-		t.Parallel()
-		testKillInsideApplies(t, emu, 3)
-	})
+}
+
+// runLane runs the scenarios one after another on e. After a failed one the
+// project may not be idle: the rest are skipped, each saying why.
+func runLane(t *testing.T, e *env, lane []scenario) {
+	failed := ""
+	for _, sc := range lane {
+		ok := t.Run(sc.name, func(t *testing.T) {
+			if failed != "" {
+				t.Skipf("not run: %s failed before it on this lane's project %s, which may not be idle", failed, e.out.Project)
+			}
+			se := e.logTo(t)
+			sc.run(t, se)
+			if !sc.leavesOpen {
+				se.assertIdle(t)
+				se.forgetRecord(t)
+			}
+		})
+		if !ok && failed == "" {
+			failed = sc.name
+			t.Logf("%s failed: the lane's later scenarios are skipped", sc.name)
+		}
+	}
 }
 
 // stackEdge runs the real Terraform of the test stack.
@@ -109,11 +152,15 @@ func (s stackEdge) Outputs(ctx context.Context) (outputs.Outputs, error) { retur
 // loaded machine does not fail them. The lease is short on purpose (takeover tests).
 var testLimits = Limits{NLB: 15 * time.Minute, Task: 10 * time.Minute, Targets: 10 * time.Minute, Stop: 10 * time.Minute, Lease: 3 * time.Second}
 
-// testPoll is how often the tests' managers and the scheduler stand-in look
-// at moto. Every env polls for its whole life, and each look costs CPU in
-// moto and in this race-instrumented binary: slower polls are much cheaper
-// and cost a session at most a few seconds.
+// testPoll is how often the tests' managers look at moto while they wait.
+// Each look costs CPU in moto and in this race-instrumented binary: slower
+// polls are much cheaper and cost a session at most a few seconds.
 const testPoll = 500 * time.Millisecond
+
+// schedulerPoll is how often the scheduler stand-in looks at the service:
+// for the whole life of a lane, mostly finding nothing to do, so slower
+// than testPoll. A task starts or stops up to this much later.
+const schedulerPoll = 2 * time.Second
 
 // testWiring is how every manager of the tests is wired, in this process or
 // in a killed child (kill_test.go).
@@ -131,7 +178,7 @@ func (e *env) manager(t testing.TB, owner string) *Manager {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
+	store := e.store()
 	return NewAWS(e.cfg, store, stackEdge{e.stack.Runner}, e.out, r, testWiring(owner, store.API, e.stack.Bucket, e.stack.Key, e.stack.Runner))
 }
 
@@ -298,73 +345,156 @@ func testConcurrentOpensGiveOneSession(t *testing.T, e *env) {
 	}
 }
 
-// testCrashAfterEachStep kills open (no cleanup, lease not released) after
-// each step in turn, each step on its own stack; then either close converges
-// to zero resources or open resumes to a working session.
-func testCrashAfterEachStep(t *testing.T, emu *testbed.Emulator) {
-	steps := []string{"addresses", "load balancer", "task", "targets", "commit"}
-	var mu sync.Mutex
-	outcomes := map[string]map[string]string{}
-	t.Cleanup(func() { // after every step's subtest
+// crashTable collects the crash scenarios' outcomes: each kills open (no
+// cleanup, lease not released) after one step, then either close converges
+// to zero resources or open resumes to a working session, twice in a row on
+// its lane's project. The table is logged when TestSessions ends.
+type crashTable struct {
+	mu       sync.Mutex
+	outcomes map[string]map[string]string // step -> then -> outcome
+}
+
+var crashSteps = []string{"addresses", "load balancer", "task", "targets", "commit"}
+
+func newCrashTable(t *testing.T) *crashTable {
+	c := &crashTable{outcomes: map[string]map[string]string{}}
+	t.Cleanup(func() { // after every lane
 		var table strings.Builder
 		fmt.Fprintf(&table, "%-14s | %-28s | %s\n", "crash after", "then close", "then open (resume)")
-		for _, step := range steps {
-			fmt.Fprintf(&table, "%-14s | %-28s | %s\n", step, or(outcomes[step]["close"], "FAILED"), or(outcomes[step]["open"], "FAILED"))
+		for _, step := range crashSteps {
+			missing := "FAILED"
+			if c.outcomes[step] == nil {
+				missing = "not run"
+			}
+			fmt.Fprintf(&table, "%-14s | %-28s | %s\n", step, or(c.outcomes[step]["close"], missing), or(c.outcomes[step]["open"], missing))
 		}
 		t.Logf("crash injection, steps × outcome:\n%s", table.String())
 	})
-	for i, step := range steps {
-		t.Run(step, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, emu, fmt.Sprintf("s-crash-%d", i))
-			ctx := context.Background()
-			for _, then := range []string{"close", "open"} {
-				crasher := e.manager(t, "crasher")
-				crasher.afterStep = func(s string) error {
-					if s == step {
-						return errCrash
-					}
-					return nil
+	return c
+}
+
+func (c *crashTable) scenario(step string) func(*testing.T, *env) {
+	return func(t *testing.T, e *env) {
+		ctx := context.Background()
+		c.mu.Lock()
+		c.outcomes[step] = map[string]string{}
+		c.mu.Unlock()
+		for _, then := range []string{"close", "open"} {
+			crasher := e.manager(t, "crasher")
+			crasher.afterStep = func(s string) error {
+				if s == step {
+					return errCrash
 				}
-				if _, err := crasher.Open(ctx, OpenOptions{Hours: 1}); !errors.Is(err, errCrash) {
-					t.Fatalf("crash after %s: open returned %v, want the simulated crash", step, err)
-				}
-				// The crashed run's lease must lapse before another run may take over.
-				time.Sleep(testLimits.Lease + 500*time.Millisecond)
-				next := e.manager(t, "rescuer")
-				var outcome string
-				switch then {
-				case "close":
-					if _, err := next.Close(ctx, CloseOptions{Reason: "after crash"}); err != nil {
-						t.Fatalf("crash after %s, close: %v", step, err)
-					}
-					if left := e.leftovers(t); left != "" {
-						t.Fatalf("crash after %s, close left: %s", step, left)
-					}
-					outcome = "zero session resources"
-				case "open":
-					rec, err := next.Open(ctx, OpenOptions{Hours: 1})
-					if err != nil {
-						t.Fatalf("crash after %s, resume: %v", step, err)
-					}
-					e.assertWorking(t, rec)
-					outcome = "working session"
-					if _, err := next.Close(ctx, CloseOptions{}); err != nil {
-						t.Fatal(err)
-					}
-					if left := e.leftovers(t); left != "" {
-						t.Fatalf("crash after %s, resume then close left: %s", step, left)
-					}
-				}
-				mu.Lock()
-				if outcomes[step] == nil {
-					outcomes[step] = map[string]string{}
-				}
-				outcomes[step][then] = outcome
-				mu.Unlock()
+				return nil
 			}
-		})
+			if _, err := crasher.Open(ctx, OpenOptions{Hours: 1}); !errors.Is(err, errCrash) {
+				t.Fatalf("crash after %s: open returned %v, want the simulated crash", step, err)
+			}
+			// The crashed run's lease must lapse before another run may take over.
+			time.Sleep(testLimits.Lease + 500*time.Millisecond)
+			next := e.manager(t, "rescuer")
+			var outcome string
+			switch then {
+			case "close":
+				if _, err := next.Close(ctx, CloseOptions{Reason: "after crash"}); err != nil {
+					t.Fatalf("crash after %s, close: %v", step, err)
+				}
+				if left := e.leftovers(t); left != "" {
+					t.Fatalf("crash after %s, close left: %s", step, left)
+				}
+				outcome = "zero session resources"
+			case "open":
+				rec, err := next.Open(ctx, OpenOptions{Hours: 1})
+				if err != nil {
+					t.Fatalf("crash after %s, resume: %v", step, err)
+				}
+				e.assertWorking(t, rec)
+				outcome = "working session"
+				if _, err := next.Close(ctx, CloseOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if left := e.leftovers(t); left != "" {
+					t.Fatalf("crash after %s, resume then close left: %s", step, left)
+				}
+			}
+			c.mu.Lock()
+			c.outcomes[step][then] = outcome
+			c.mu.Unlock()
+		}
 	}
+}
+
+// assertIdle checks that a scenario left its project as a fresh idle stack
+// is: nothing billing, no guard schedules, no Terraform lock, no task
+// running, and a session record that is closed and held by no run.
+func (e *env) assertIdle(t *testing.T) {
+	t.Helper()
+	if left := e.leftovers(t); left != "" {
+		t.Fatalf("the scenario ended still billing: %s", left)
+	}
+	if left := e.readSchedules(t); len(left) != 0 {
+		t.Fatalf("the scenario ended with the guard's schedules: %v", left)
+	}
+	if e.lockExists(t) {
+		t.Fatal("the scenario ended with Terraform's state lock left behind")
+	}
+	v, err := e.store().Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if (v.State != StateClosed && v.State != StateNone) || v.LeaseUntil.After(time.Now()) {
+		t.Fatalf("the scenario ended with the record %s, lease held by %q until %s; want closed and free", v.State, v.Owner, v.LeaseUntil)
+	}
+	// The scheduler stand-in stops a task within a poll or two of the
+	// desired count's drop (checked above).
+	limit := time.Now().Add(2 * time.Minute)
+	for n := e.liveTasks(t); n != 0; n = e.liveTasks(t) {
+		if time.Now().After(limit) {
+			t.Fatalf("the scenario ended with %d tasks still running after 2m", n)
+		}
+		time.Sleep(testPoll)
+	}
+}
+
+// liveTasks counts the service's tasks that are not stopped.
+func (e *env) liveTasks(t *testing.T) int {
+	t.Helper()
+	ctx := context.Background()
+	api := ecs.NewFromConfig(e.cfg)
+	list, err := api.ListTasks(ctx, &ecs.ListTasksInput{Cluster: &e.out.ClusterName, DesiredStatus: ecstypes.DesiredStatusRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.TaskArns) == 0 {
+		return 0
+	}
+	out, err := api.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: &e.out.ClusterName, Tasks: list.TaskArns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, task := range out.Tasks {
+		if aws.ToString(task.LastStatus) != "STOPPED" {
+			n++
+		}
+	}
+	return n
+}
+
+// forgetRecord deletes the closed session record: the next scenario starts
+// as on a stack never opened (its ledger, steps and leases its own).
+func (e *env) forgetRecord(t *testing.T) {
+	t.Helper()
+	if _, err := s3.NewFromConfig(e.cfg).DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: &e.stack.Bucket, Key: aws.String(recordKey)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// recordKey is where the tests' managers keep the session record.
+const recordKey = "jitsi/jitsictl-session.json"
+
+func (e *env) store() Store {
+	return Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: recordKey}
 }
 
 func or(s, def string) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/procs"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/testbed"
 	"github.com/jitsictl/jitsictl/internal/tf"
@@ -64,7 +65,7 @@ func runHelper(action string) int {
 		return fail(err)
 	}
 	bucket := os.Getenv("JITSICTL_KILL_BUCKET")
-	store := Store{API: awsx.S3(cfg, func(string) string { return "" }), Bucket: bucket, Key: "jitsi/jitsictl-session.json"}
+	store := Store{API: awsx.S3(cfg, func(string) string { return "" }), Bucket: bucket, Key: recordKey}
 	m := NewAWS(cfg, store, stackEdge{r}, out, rep, testWiring(os.Getenv("JITSICTL_KILL_OWNER"), store.API, bucket, os.Getenv("JITSICTL_KILL_STATE_KEY"), r))
 	switch action {
 	case "open":
@@ -105,8 +106,8 @@ type killPoint struct {
 	lockLeft bool
 }
 
-// killChain is one project's kills, one after another, and how the
-// commands run to their end after the last kill fared.
+// killChain is one chain's kills, one after another on its lane's project,
+// and how the commands run to their end after the last kill fared.
 type killChain struct {
 	project   string
 	points    []*killPoint
@@ -128,7 +129,7 @@ func planKillChains(rng *rand.Rand, n, chains int) []*killChain {
 		if c < n%chains {
 			k++
 		}
-		ch := &killChain{project: fmt.Sprintf("s-kill-%d", c), closeExit: -1, openExit: -1}
+		ch := &killChain{closeExit: -1, openExit: -1}
 		opens := 1 + rng.IntN(max(k-1, 1)) // at least one of each where k >= 2
 		for i := range k {
 			ph := 2 // close
@@ -144,13 +145,21 @@ func planKillChains(rng *rand.Rand, n, chains int) []*killChain {
 	return plan
 }
 
-// testKillInsideApplies kills jitsictl inside its applies in chains: each
-// kill lands in the command that recovers from the kill before it (a
-// resumed open, or a close), so every kill point but a chain's first starts
-// from a killed run's lease and, mostly, its Terraform lock. At the end of a
-// chain a close must exit 0 and leave no tagged resource, and an open must
-// then succeed. Chains run side by side, each on a project of its own.
-func testKillInsideApplies(t *testing.T, emu *testbed.Emulator, chains int) {
+// killTest kills jitsictl inside its applies in chains: each kill lands in
+// the command that recovers from the kill before it (a resumed open, or a
+// close), so every kill point but a chain's first starts from a killed run's
+// lease and, mostly, its Terraform lock. At the end of a chain a close must
+// exit 0 and leave no tagged resource, and an open must then succeed. Each
+// chain is the last scenario of a lane (it ends with that open), so chains
+// run side by side on projects of their own.
+type killTest struct {
+	seed uint64
+	plan []*killChain
+}
+
+// newKillTest plans *killPoints kill points in chains from the seed (printed,
+// with the command that replays it) and logs the table when TestSessions ends.
+func newKillTest(t *testing.T, chains int) *killTest {
 	seed := *killSeed
 	if s := os.Getenv("JITSICTL_KILL_SEED"); seed == 0 && s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
@@ -162,24 +171,27 @@ func testKillInsideApplies(t *testing.T, emu *testbed.Emulator, chains int) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	t.Logf("kill test seed %d (replay: go test ./internal/session -run 'TestSessions/kill' -kill.seed %d)", seed, seed)
-	plan := planKillChains(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), *killPoints, chains)
-	t.Cleanup(func() { t.Logf("kill points (seed %d):\n%s", seed, killTable(plan)) })
-	for c, ch := range plan {
-		t.Run(fmt.Sprintf("chain-%d", c), func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, emu, ch.project)
-			for n, p := range ch.points {
-				e.kill(t, fmt.Sprintf("%s-%d-killed", ch.project, n), p)
-				// A killed run's lease must lapse before another run may take over.
-				time.Sleep(testLimits.Lease + 500*time.Millisecond)
-			}
-			e.converge(t, ch)
-			if ch.err != "" {
-				t.Errorf("after %d kills (seed %d): %s", len(ch.points), seed, ch.err)
-			}
-		})
-	}
+	t.Logf("kill test seed %d (replay: go test ./internal/session -run 'TestSessions/.*/kill' -kill.seed %d)", seed, seed)
+	k := &killTest{seed: seed, plan: planKillChains(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), *killPoints, chains)}
+	t.Cleanup(func() { t.Logf("kill points (seed %d):\n%s", seed, killTable(k.plan)) })
+	return k
+}
+
+// chain is the scenario of chain c.
+func (k *killTest) chain(c int) scenario {
+	ch := k.plan[c]
+	return scenario{name: fmt.Sprintf("kill-%d", c), leavesOpen: true, run: func(t *testing.T, e *env) {
+		ch.project = e.out.Project
+		for n, p := range ch.points {
+			e.kill(t, fmt.Sprintf("%s-%d-killed", ch.project, n), p)
+			// A killed run's lease must lapse before another run may take over.
+			time.Sleep(testLimits.Lease + 500*time.Millisecond)
+		}
+		e.converge(t, ch)
+		if ch.err != "" {
+			t.Errorf("after %d kills (seed %d): %s", len(ch.points), k.seed, ch.err)
+		}
+	}}
 }
 
 // kill kills the point's flow inside its apply. A close that finished before
@@ -253,7 +265,7 @@ func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
+	store := e.store()
 	limit := time.Now().Add(5 * time.Minute)
 	// A resumed open keeps the killed run's steps, unfinished ones too:
 	// only a step this process began counts.
@@ -294,10 +306,24 @@ func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.
 	}
 	_ = cmd.Process.Kill()
 	<-exited
+	e.endOrphans()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 		return "", false, cmd.ProcessState.ExitCode(), out.String()
 	}
 	return landed, e.lockExists(t), -1, ""
+}
+
+// endOrphans ends what a killed run's Terraform left behind: terraform dies
+// with jitsictl (Pdeathsig), but its providers live on in terraform's process
+// group, reparented to init, a few hundred MB each, one per kill point of
+// every run of this test. Nothing else of the lane runs in its stack's
+// directory during a kill.
+func (e *env) endOrphans() {
+	for _, p := range procs.List() {
+		if procs.Cwd(p.PID) == e.stack.Dir && p.PGID != syscall.Getpgrp() {
+			procs.EndGroup(p.PGID, time.Minute)
+		}
+	}
 }
 
 func (e *env) helperCmd(t *testing.T, flow, owner string) (*exec.Cmd, *testbed.Buffer) {
@@ -352,7 +378,7 @@ func killTable(chains []*killChain) string {
 			if p.tries > 0 {
 				landed += fmt.Sprintf(" (try %d)", p.tries+1)
 			}
-			fmt.Fprintf(&b, "%-8s | %2d | %-5s | %-13s | %10s | %-39s | %v\n", ch.project, n+1, ph.flow, ph.name, p.after.Round(10*time.Millisecond), landed, p.lockLeft)
+			fmt.Fprintf(&b, "%-8s | %2d | %-5s | %-13s | %10s | %-39s | %v\n", or(ch.project, "not run"), n+1, ph.flow, ph.name, p.after.Round(10*time.Millisecond), landed, p.lockLeft)
 			points++
 			if p.lockLeft {
 				locks++
@@ -360,12 +386,14 @@ func killTable(chains []*killChain) string {
 		}
 		result := "converged"
 		switch {
+		case ch.project == "":
+			result = "not run"
 		case ch.err != "":
 			result = "FAILED: " + strings.SplitN(ch.err, "\n", 2)[0]
 		case ch.openExit != 0:
 			result = "FAILED before the end (see the test's error)"
 		}
-		fmt.Fprintf(&b, "%-8s | then close exit %d, left %q; open exit %d: %s\n", ch.project, ch.closeExit, ch.leftovers, ch.openExit, result)
+		fmt.Fprintf(&b, "%-8s | then close exit %d, left %q; open exit %d: %s\n", or(ch.project, "not run"), ch.closeExit, ch.leftovers, ch.openExit, result)
 	}
 	fmt.Fprintf(&b, "%d kill points in %d chains, %d left Terraform's lock behind\n", points, len(chains), locks)
 	return b.String()

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
@@ -31,7 +30,7 @@ func (e *env) putLock(t *testing.T, lk TFLock) {
 // putRecord overwrites the session record, as a run of the past left it.
 func (e *env) putRecord(t *testing.T, r Record) {
 	t.Helper()
-	store := Store{API: awsx.S3(e.cfg, func(string) string { return "" }), Bucket: e.stack.Bucket, Key: "jitsi/jitsictl-session.json"}
+	store := e.store()
 	v, err := store.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
