@@ -69,7 +69,7 @@ GITHUB_TOKEN must hold a token with admin rights on the repository.`,
 func (a *App) githubRepo(repo, env, branch string) (ghenv.Repo, error) {
 	r, err := ghenv.ParseRepo(firstOf(repo, a.run().Repository), env, branch)
 	if err != nil {
-		return ghenv.Repo{}, usageError{err}
+		return ghenv.Repo{}, usageError{Err: err}
 	}
 	return r, nil
 }

@@ -62,7 +62,7 @@ instead of the table; --actual adds month-to-date spend from Cost Explorer
 
 func runCost(ctx context.Context, a *App, o cost.OverviewOptions, changed func(flag string) bool) error {
 	if err := o.Validate(); err != nil {
-		return usageError{err}
+		return usageError{Err: err}
 	}
 	o.Region = firstOf(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)
 	if !o.EstimateOnly && !o.Actual {
@@ -77,7 +77,7 @@ func runCost(ctx context.Context, a *App, o cost.OverviewOptions, changed func(f
 		Reporter: a.Reporter, AWS: a.AWS, Stack: a.stackOutputsOf, Getenv: a.Getenv, Workflows: a.workflowTimer(),
 	}, o)
 	if errors.As(err, new(cost.InputError)) {
-		return usageError{err}
+		return usageError{Err: err}
 	} else if err != nil {
 		return err
 	}

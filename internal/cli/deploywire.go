@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
-	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/stage"
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
@@ -59,11 +57,7 @@ func (a *App) deployFlow(f *deployFlags, r *tf.Runner) stage.Flow {
 	return stage.Flow{
 		Report: a.Reporter, Run: a.run(), GitHub: a.github, Out: f.out,
 		CheckImages: func(ctx context.Context, planned []stage.Planned) (string, error) {
-			md, err := a.checkImages(ctx, planVariables(planned))
-			if errors.As(err, new(usageError)) {
-				return md, report.UsageError{Err: err}
-			}
-			return md, err
+			return a.checkImages(ctx, planVariables(planned)) // bad input stays a report.UsageError
 		},
 		CopyImages: func(ctx context.Context) error {
 			cfg, err := a.AWS(ctx)

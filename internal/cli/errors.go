@@ -5,28 +5,22 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jitsictl/jitsictl/internal/report"
-
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 )
 
-// usageError marks bad input in cli, like report.UsageError in the
-// capability packages: Run exits with ExitUsage before touching anything.
-type usageError struct{ err error }
-
-func (u usageError) Error() string { return u.err.Error() }
-func (u usageError) Unwrap() error { return u.err }
+// usageError marks bad input, in cli as in the capability packages: Run exits
+// with ExitUsage before touching anything.
+type usageError = report.UsageError
 
 // isUsage says err is bad input, found in cli or in a capability package.
-func isUsage(err error) bool {
-	return errors.As(err, new(usageError)) || errors.As(err, new(report.UsageError))
-}
+func isUsage(err error) bool { return errors.As(err, new(usageError)) }
 
 // Usagef returns a bad-input error.
-func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+func Usagef(format string, args ...any) error { return report.Usagef(format, args...) }
 
 // Failed ends a command whose failure the Reporter has already shown: Run
 // exits 1 without printing it again.
@@ -97,7 +91,7 @@ func flagError(_ *cobra.Command, err error) error {
 		}
 		return Usagef("--%s needs a value: %s (%s)", f.Name, expectedValue(f), strings.TrimSpace(f.Usage))
 	}
-	return usageError{err}
+	return usageError{Err: err}
 }
 
 func expectedValue(f *pflag.Flag) string {

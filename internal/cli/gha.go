@@ -61,7 +61,7 @@ func ghaTarget(act actioninputs.Action, root *cobra.Command, in func(string) str
 			continue
 		}
 		if err := c.Flags().Set(i.Flag, v); err != nil {
-			return nil, nil, usageError{fmt.Errorf("input %s: %w", i.Name, flagError(c, err))}
+			return nil, nil, usageError{Err: fmt.Errorf("input %s: %w", i.Name, flagError(c, err))}
 		}
 		set = append(set, fmt.Sprintf("input %s %q → --%s", i.Name, v, i.Flag))
 	}
@@ -70,7 +70,7 @@ func ghaTarget(act actioninputs.Action, root *cobra.Command, in func(string) str
 		c.RunE = func(cmd *cobra.Command, args []string) error {
 			err := run(cmd, args)
 			if isUsage(err) && len(set) > 0 {
-				return usageError{fmt.Errorf("%w\n(from the action's inputs: %s)", err, strings.Join(set, ", "))}
+				return usageError{Err: fmt.Errorf("%w\n(from the action's inputs: %s)", err, strings.Join(set, ", "))}
 			}
 			return err
 		}
@@ -105,7 +105,7 @@ func ghaFind(act actioninputs.Action, root *cobra.Command, in func(string) strin
 	}
 	c, rest, err := root.Find(line)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, usageError{Err: err}
 	}
 	c.InitDefaultHelpFlag()
 	if err := c.ParseFlags(rest); err != nil { // merges the parents' flags into c.Flags()
@@ -123,7 +123,7 @@ func (a *App) execute(ctx context.Context, c *cobra.Command, args []string) erro
 	}
 	for _, check := range []func() error{func() error { return c.ValidateArgs(args) }, c.ValidateRequiredFlags, c.ValidateFlagGroups} {
 		if err := check(); err != nil {
-			return usageError{err}
+			return usageError{Err: err}
 		}
 	}
 	if err := a.setup(c); err != nil {

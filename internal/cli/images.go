@@ -77,7 +77,7 @@ func (a *App) checkImages(ctx context.Context, vars map[string]any) (string, err
 	src, skip, err := images.CheckSource(a.Getenv)
 	switch {
 	case err != nil:
-		return "", usageError{err}
+		return "", usageError{Err: err}
 	case skip:
 		a.Reporter.Warnf("image check skipped (%s=skip, on the emulator AWS_ENDPOINT_URL names)", images.CheckEnv)
 		return "", nil

@@ -166,7 +166,7 @@ func (a *App) setup(cmd *cobra.Command) error {
 	}
 	if a.Region != "" {
 		if err := awsx.ValidateRegion(a.Region); err != nil {
-			return usageError{err}
+			return usageError{Err: err}
 		}
 	}
 	// Paths are the user's, relative to where jitsictl runs; Terraform runs
@@ -184,7 +184,7 @@ func (a *App) setup(cmd *cobra.Command) error {
 	}
 	r, err := report.New(report.Options{Format: format, Stdout: a.Stdout, Stderr: a.Stderr, Getenv: a.Getenv, TTY: a.TTY, HideOutputs: a.HideOutputs})
 	if err != nil {
-		return usageError{err}
+		return usageError{Err: err}
 	}
 	a.Reporter, a.format = r, format
 	return nil

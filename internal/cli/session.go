@@ -42,7 +42,7 @@ func newSessionOpen(a *App) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := session.ValidateHours(hours); err != nil {
-				return usageError{err}
+				return usageError{Err: err}
 			}
 			m, p, err := a.session(cmd.Context())
 			if err != nil {
@@ -102,7 +102,7 @@ func newSessionExtend(a *App) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := session.ValidateHours(hours); err != nil {
-				return usageError{err}
+				return usageError{Err: err}
 			}
 			m, p, err := a.session(cmd.Context())
 			if err != nil {
