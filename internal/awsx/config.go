@@ -4,6 +4,7 @@
 package awsx
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,7 +40,7 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	region := firstNonEmpty(s.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
+	region := cmp.Or(s.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
 	if region != "" {
 		if err := ValidateRegion(region); err != nil {
 			return aws.Config{}, err
@@ -49,7 +50,7 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 	// only by the SDK from the process environment), so an in-process run
 	// such as the demo or a test sees exactly the environment it was given.
 	var opts []func(*config.LoadOptions) error
-	if p := firstNonEmpty(s.Profile, getenv("AWS_PROFILE")); p != "" {
+	if p := cmp.Or(s.Profile, getenv("AWS_PROFILE")); p != "" {
 		opts = append(opts, config.WithSharedConfigProfile(p))
 	}
 	if f := getenv("AWS_CONFIG_FILE"); f != "" {
@@ -87,7 +88,7 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 }
 
 func (s Settings) profile(getenv func(string) string) string {
-	return firstNonEmpty(s.Profile, getenv("AWS_PROFILE"), "default")
+	return cmp.Or(s.Profile, getenv("AWS_PROFILE"), "default")
 }
 
 // ProfileName is the profile a user should log in with, for messages.
@@ -118,15 +119,6 @@ func Explain(err error, profile string) error {
 		return fmt.Errorf("no AWS credentials found: set AWS_PROFILE (then `aws sso login --profile <p>`), or in GitHub Actions use aws-actions/configure-aws-credentials with an OIDC role: %w", err)
 	}
 	return err
-}
-
-func firstNonEmpty(v ...string) string {
-	for _, s := range v {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // S3 returns an S3 client. Emulators answer path-style requests only

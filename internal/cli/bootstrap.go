@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 
 	gogithub "github.com/google/go-github/v66/github"
@@ -67,7 +68,7 @@ GITHUB_TOKEN must hold a token with admin rights on the repository.`,
 
 // githubRepo validates the repository settings the GitHub checks need.
 func (a *App) githubRepo(repo, env, branch string) (ghenv.Repo, error) {
-	r, err := ghenv.ParseRepo(firstOf(repo, a.run().Repository), env, branch)
+	r, err := ghenv.ParseRepo(cmp.Or(repo, a.run().Repository), env, branch)
 	if err != nil {
 		return ghenv.Repo{}, usageError{Err: err}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -64,7 +65,7 @@ func runCost(ctx context.Context, a *App, o cost.OverviewOptions, changed func(f
 	if err := o.Validate(); err != nil {
 		return usageError{Err: err}
 	}
-	o.Region = firstOf(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)
+	o.Region = cmp.Or(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)
 	if !o.EstimateOnly && !o.Actual {
 		dir, err := a.StackDir()
 		if fb, ok := cost.UninitialisedStack(dir, err, changed("dir"), a.BackendConfig); ok {
@@ -107,14 +108,4 @@ func (a *App) stackOutputsOf(ctx context.Context) (outputs.Outputs, error) {
 		return outputs.Outputs{}, err
 	}
 	return r.Outputs(ctx)
-}
-
-// firstOf is the first non-empty value.
-func firstOf(v ...string) string {
-	for _, s := range v {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,7 +36,7 @@ func (s StackReader) SessionInputs(ctx context.Context, out outputs.Outputs, rec
 	if err != nil {
 		return SessionInputs{}, err
 	}
-	region := firstNonEmpty(out.Region, s.Config.Region, awsx.DefaultRegion)
+	region := cmp.Or(out.Region, s.Config.Region, awsx.DefaultRegion)
 	prices, err := table.Lookup(region)
 	if err != nil {
 		return SessionInputs{}, err
@@ -145,13 +146,4 @@ func (s StackReader) Idle(ctx context.Context, out outputs.Outputs) (Idle, error
 // TaskSize reads the size of the stack's task definition.
 func (s StackReader) TaskSize(ctx context.Context, family string) (TaskSize, error) {
 	return ReadTaskSize(ctx, ecs.NewFromConfig(s.Config), family)
-}
-
-func firstNonEmpty(v ...string) string {
-	for _, s := range v {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
