@@ -39,7 +39,13 @@ func WithEnv(kv ...string) Option {
 	return func(c *exec.Cmd) { c.Env = append(c.Env, kv...) }
 }
 
-// Start launches moto_server on a free loopback port and waits until it answers.
+// startLimit bounds the wait for moto to answer when ctx has no deadline of
+// its own. moto takes ~10 s to start alone and minutes on a loaded machine:
+// the limit is for a moto that will never answer, not for a slow one.
+const startLimit = 5 * time.Minute
+
+// Start launches moto_server on a free loopback port and waits until it
+// answers, until ctx ends (or startLimit, when ctx has no deadline).
 func Start(ctx context.Context, opts ...Option) (*Moto, error) {
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
@@ -62,22 +68,28 @@ func Start(ctx context.Context, opts ...Option) (*Moto, error) {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
 	go func() { _ = m.cmd.Wait(); close(m.done) }()
-	deadline := time.Now().Add(60 * time.Second)
+	wait, limit := ctx, startLimit
+	if d, ok := ctx.Deadline(); ok {
+		limit = time.Until(d).Round(time.Second)
+	} else {
+		var cancel context.CancelFunc
+		wait, cancel = context.WithTimeout(ctx, startLimit)
+		defer cancel()
+	}
 	for {
-		if err := m.ping(ctx); err == nil {
+		if err := m.ping(wait); err == nil {
 			return m, nil
 		}
 		select {
 		case <-m.done:
 			return nil, fmt.Errorf("moto_server exited during start: %s", lastLines(m.logs.String()))
-		case <-ctx.Done():
+		case <-wait.Done():
 			m.Stop()
-			return nil, ctx.Err()
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("moto_server did not answer on %s within %s: %s", m.URL, limit, lastLines(m.logs.String()))
 		case <-time.After(200 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			m.Stop()
-			return nil, fmt.Errorf("moto_server did not answer on %s within 60 s: %s", m.URL, lastLines(m.logs.String()))
 		}
 	}
 }

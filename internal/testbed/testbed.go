@@ -45,7 +45,7 @@ var (
 func Moto(t testing.TB) *Emulator {
 	t.Helper()
 	once.Do(func() {
-		m, err := emulator.StartFaithful(context.Background())
+		m, err := emulator.StartFaithful(Context(t))
 		if err != nil {
 			startErr = err
 			return
@@ -64,7 +64,7 @@ func Moto(t testing.TB) *Emulator {
 // Moto, whose resets would otherwise wipe its resources.
 func PrivateMoto(t testing.TB) *Emulator {
 	t.Helper()
-	m, err := emulator.StartFaithful(context.Background())
+	m, err := emulator.StartFaithful(Context(t))
 	if err != nil {
 		t.Fatalf("moto: %v", err)
 	}
