@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/actioninputs"
+	"github.com/jitsictl/jitsictl/internal/flagerr"
 )
 
 func init() { register(newGHACmd) }
@@ -61,7 +62,7 @@ func ghaTarget(act actioninputs.Action, root *cobra.Command, in func(string) str
 			continue
 		}
 		if err := c.Flags().Set(i.Flag, v); err != nil {
-			return nil, nil, usageError{Err: fmt.Errorf("input %s: %w", i.Name, flagError(c, err))}
+			return nil, nil, usageError{Err: fmt.Errorf("input %s: %w", i.Name, flagerr.Explain(c, err))}
 		}
 		set = append(set, fmt.Sprintf("input %s %q → --%s", i.Name, v, i.Flag))
 	}
@@ -109,7 +110,7 @@ func ghaFind(act actioninputs.Action, root *cobra.Command, in func(string) strin
 	}
 	c.InitDefaultHelpFlag()
 	if err := c.ParseFlags(rest); err != nil { // merges the parents' flags into c.Flags()
-		return nil, nil, flagError(c, err)
+		return nil, nil, flagerr.Explain(c, err)
 	}
 	return c, c.Flags().Args(), nil
 }

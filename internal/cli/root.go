@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
+	"github.com/jitsictl/jitsictl/internal/flagerr"
 	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/report"
@@ -100,7 +101,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	switch {
 	case errors.As(err, new(report.FailedError)):
 		return ExitFailure
-	case isUsage(err) || isCobraUsage(err):
+	case isUsage(err) || flagerr.IsCobraUsage(err):
 		// The help of the command that was typed, not the top-level one.
 		help := "jitsictl --help"
 		if app.target != nil {
@@ -154,8 +155,8 @@ Actions (OIDC credentials in the environment).`,
 	for _, c := range commands {
 		root.AddCommand(c(a))
 	}
-	describeFlagValues(root)
-	root.SetFlagErrorFunc(flagError)
+	flagerr.Describe(root, valueWords)
+	root.SetFlagErrorFunc(flagerr.Explain)
 	return root
 }
 
