@@ -54,7 +54,7 @@ func TestGHAInputsSetTypedFlags(t *testing.T) {
 		root := a.rootCommand()
 		for _, act := range actioninputs.Actions {
 			if act.Name == name {
-				c, _, err := ghaTarget(act, root, func(k string) string { return in[k] })
+				c, _, err := act.Target(root, func(k string) string { return in[k] })
 				return c, a, err
 			}
 		}
