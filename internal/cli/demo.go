@@ -9,7 +9,6 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/demo"
 	"github.com/jitsictl/jitsictl/internal/outputs"
-	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
 )
 
@@ -62,6 +61,3 @@ func (d demoApp) Sessions(ctx context.Context) (*session.Manager, error) {
 }
 
 func (d demoApp) ReportRecord(rec session.Record, title string) { d.reportRecord(rec, title) }
-
-// wrapIndented wraps s to 100 columns after first, continuing under indent.
-func wrapIndented(first, indent, s string) string { return report.WrapIndented(first, indent, s) }

@@ -1,81 +1,14 @@
 package cli
 
-import (
-	"fmt"
-	"sort"
-	"strings"
+import "github.com/jitsictl/jitsictl/internal/clidocs"
 
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-)
+// exitCodes are Run's exit codes as docs/cli.md explains them.
+var exitCodes = []clidocs.ExitCode{
+	{Code: ExitOK, Meaning: "success"},
+	{Code: ExitFailure, Meaning: "the command ran and something failed: a check, a wait, an apply (the message says what, and how to recover)"},
+	{Code: ExitUsage, Meaning: "bad input: unknown command or flag, a value out of range; nothing was touched"},
+}
 
 // CLIReference renders docs/cli.md from the command tree itself, so the
 // reference cannot drift from the binary (a test compares the two).
-func CLIReference() string {
-	root := (&App{}).rootCommand()
-	var b strings.Builder
-	b.WriteString("# jitsictl command reference\n\n<!-- Generated from the command tree: go test ./internal/cli -run TestDocs -update -->\n\n")
-	b.WriteString("## Global flags\n\n")
-	writeFlags(&b, root.PersistentFlags())
-	b.WriteString("\n## Exit codes\n\n| code | meaning |\n|---|---|\n")
-	fmt.Fprintf(&b, "| %d | success |\n| %d | the command ran and something failed: a check, a wait, an apply (the message says what, and how to recover) |\n| %d | bad input: unknown command or flag, a value out of range; nothing was touched |\n", ExitOK, ExitFailure, ExitUsage)
-	for _, c := range allCommands(root)[1:] {
-		if !c.Runnable() && !c.HasSubCommands() {
-			continue
-		}
-		fmt.Fprintf(&b, "\n## %s\n\n%s\n", c.CommandPath(), c.Short)
-		if c.Long != "" {
-			fmt.Fprintf(&b, "\n%s\n", c.Long)
-		}
-		if c.Example != "" {
-			fmt.Fprintf(&b, "\n```sh\n%s\n```\n", strings.TrimRight(c.Example, "\n"))
-		}
-		if own := commandFlags(c); own.HasFlags() {
-			b.WriteString("\n")
-			writeFlags(&b, own)
-		}
-	}
-	return b.String()
-}
-
-// commandFlags are the flags a command takes beyond the global ones: its own,
-// those it gives its subcommands (deploy's --config) and those it inherits
-// from a parent other than the root.
-func commandFlags(c *cobra.Command) *pflag.FlagSet {
-	global := c.Root().PersistentFlags()
-	fs := pflag.NewFlagSet(c.CommandPath(), pflag.ContinueOnError)
-	add := func(f *pflag.Flag) {
-		if global.Lookup(f.Name) == nil && fs.Lookup(f.Name) == nil {
-			fs.AddFlag(f)
-		}
-	}
-	c.LocalFlags().VisitAll(add)
-	c.InheritedFlags().VisitAll(add)
-	return fs
-}
-
-func writeFlags(b *strings.Builder, fs *pflag.FlagSet) {
-	b.WriteString("| flag | default | meaning |\n|---|---|---|\n")
-	fs.VisitAll(func(f *pflag.Flag) {
-		if f.Hidden || f.Name == "help" {
-			return
-		}
-		def := f.DefValue
-		if def == "" {
-			def = " "
-		} else {
-			def = "`" + def + "`"
-		}
-		fmt.Fprintf(b, "| `--%s` | %s | %s |\n", f.Name, def, strings.ReplaceAll(f.Usage, "|", `\|`))
-	})
-}
-
-// sortedKeys are m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func CLIReference() string { return clidocs.CLIReference((&App{}).rootCommand(), exitCodes) }

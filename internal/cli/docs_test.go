@@ -48,7 +48,7 @@ func TestDocsListEveryFlagOfEveryCommand(t *testing.T) {
 	documented := func(section, flag string) bool {
 		return strings.Contains(sections[section], "| `--"+flag+"` |")
 	}
-	for _, c := range allCommands(root)[1:] {
+	for _, c := range clidocs.Commands(root)[1:] {
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			if f.Hidden || f.Name == "help" || documented("Global flags", f.Name) {
 				return

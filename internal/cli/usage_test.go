@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/jitsictl/jitsictl/internal/clidocs"
 )
 
 // run executes the real command tree in-process with an empty environment.
@@ -63,7 +65,7 @@ func TestHelpListsCommandsWithExamples(t *testing.T) {
 		}
 	}
 	root := (&App{}).rootCommand()
-	for _, c := range allCommands(root) {
+	for _, c := range clidocs.Commands(root) {
 		if c.Runnable() && c.Example == "" {
 			t.Errorf("%q has no example in --help", c.CommandPath())
 		}

@@ -1,5 +1,6 @@
-// Package clidocs renders the reference of the GitHub Actions (docs/actions.md)
-// from their action.yml files; cli's docs test keeps the file in step.
+// Package clidocs renders the references in docs/: the commands (docs/cli.md)
+// from the cobra tree and the GitHub Actions (docs/actions.md) from their
+// action.yml files; cli's docs test keeps both in step.
 package clidocs
 
 import (
