@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/probe"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/verify"
@@ -69,7 +70,7 @@ issue event, one sticky comment holds the cost.`,
 			rep.Publish(a.Reporter)
 
 			res := verify.Result{Report: rep}
-			if f, ok := a.liveSessionCost(ctx, cfg, a.sessionStore(cfg, be), out); ok {
+			if f, ok := a.costPublisher().Live(ctx, cost.StackReader{Config: cfg, Getenv: a.Getenv}, a.sessionStore(cfg, be), out); ok {
 				res.Cost = f
 			}
 			a.Reporter.Result(res)
