@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/jitsictl/jitsictl/internal/stage"
 )
 
 func init() { register(newDeployCmd) }
@@ -62,7 +64,7 @@ number from --pr or the event); a read-only token (fork) writes the summary only
 				a.planWithoutRefresh = true
 				a.Reporter.Infof("planning without refresh: changes against the recorded state; drift shows at apply, which must match this plan")
 			}
-			return runDeployPlan(cmd.Context(), a, f, comment, pr)
+			return a.deployFlow(f, func(fl stage.Flow) error { return fl.PlanStages(cmd.Context(), f.config, f.stage, comment, pr) })
 		},
 	}
 	c.Flags().BoolVar(&refresh, "refresh", true, "refresh state before planning; --refresh=false for the read-only plan role of pull requests: no refresh (it may not read the stack's secrets) and no state lock (it may not write the lock file)")
@@ -83,7 +85,7 @@ func newDeployApply(a *App, f *deployFlags) *cobra.Command {
 			if reviewed == "" {
 				return Usagef("deploy apply needs --reviewed <file|pr:N>: the reviewed.json written by deploy plan, or the pull request whose plan comment was reviewed")
 			}
-			return runDeployApply(cmd.Context(), a, f, reviewed)
+			return a.deployFlow(f, func(fl stage.Flow) error { return fl.ApplyStages(cmd.Context(), f.config, f.stage, reviewed) })
 		},
 	}
 	c.Flags().StringVar(&reviewed, "reviewed", "", "reviewed.json from deploy plan (stage → plan hash), or pr:N to read the hashes from pull request N's plan comment")
@@ -108,7 +110,7 @@ restore-state.`,
   jitsictl deploy rollback --ref 1a2b3c4 --out rollback --reviewed rollback/reviewed.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDeployRollback(cmd.Context(), a, f, ref, reviewed, branch)
+			return a.deployFlow(f, func(fl stage.Flow) error { return fl.Rollback(cmd.Context(), ref, reviewed, branch) })
 		},
 	}
 	c.Flags().StringVar(&ref, "ref", "HEAD~1", "git commit whose configuration to re-apply (default: the commit before the deploy)")
@@ -129,7 +131,7 @@ state unless --force is given.`,
   jitsictl deploy restore-state jitsictl-deploy/state-backup-terraform.tfstate.20261127T101500Z.serial-41`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDeployRestore(cmd.Context(), a, args[0], force)
+			return a.deployFlow(f, func(fl stage.Flow) error { return fl.Restore(cmd.Context(), args[0], force) })
 		},
 	}
 	c.Flags().BoolVar(&force, "force", false, "restore a backup of another lineage or an older serial")

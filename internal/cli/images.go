@@ -2,14 +2,10 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/images"
-	"github.com/jitsictl/jitsictl/internal/stage"
-	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
 func init() { register(newImagesCmd) }
@@ -59,38 +55,4 @@ func runImagesPin(ctx context.Context, a *App, registry, tag string) error {
 	}
 	a.Reporter.Result(map[string]any{"path": path, "registry": registry, "tag": tag, "digests": digests})
 	return nil
-}
-
-// planVariables are the root variables of the first stage that planned.
-func planVariables(planned []stage.Planned) map[string]any {
-	for _, p := range planned {
-		if p.Plan != nil && p.Plan.Variables != nil {
-			return images.VariableValues(p.Plan.Variables)
-		}
-	}
-	return nil
-}
-
-// checkImages is deploy plan's image check (images.CheckPlanned), unless
-// JITSICTL_IMAGE_CHECK=skip on an emulator.
-func (a *App) checkImages(ctx context.Context, vars map[string]any) (string, error) {
-	src, skip, err := images.CheckSource(a.Getenv)
-	switch {
-	case err != nil:
-		return "", usageError{Err: err}
-	case skip:
-		a.Reporter.Warnf("image check skipped (%s=skip, on the emulator AWS_ENDPOINT_URL names)", images.CheckEnv)
-		return "", nil
-	}
-	return images.CheckPlanned(ctx, a.Reporter, src, vars)
-}
-
-// copyImagesAfterApply reads the applied stack's images output and copies them into
-// ECR when it says so: before any session can start a task that pulls them.
-func (a *App) copyImagesAfterApply(ctx context.Context, r *tf.Runner, cfg aws.Config) error {
-	out, err := r.Outputs(ctx)
-	if err != nil {
-		return fmt.Errorf("read the stack's outputs to copy its images: %w", err)
-	}
-	return images.CopyToECR(ctx, a.Reporter, out.Images, images.Registry{Host: a.Getenv(images.RegistryEnv)}, cfg)
 }

@@ -3,50 +3,16 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	tfjson "github.com/hashicorp/terraform-json"
-
 	"github.com/jitsictl/jitsictl/internal/images"
 	"github.com/jitsictl/jitsictl/internal/images/imagestest"
-	"github.com/jitsictl/jitsictl/internal/stage"
+	"github.com/jitsictl/jitsictl/internal/report"
 )
-
-// planned is deploy plan's result for a stack whose first stage did not plan.
-func planned(vars map[string]any) []stage.Planned {
-	pv := map[string]*tfjson.PlanVariable{}
-	for k, v := range vars {
-		pv[k] = &tfjson.PlanVariable{Value: v}
-	}
-	return []stage.Planned{{}, {Plan: &tfjson.Plan{Variables: pv}}}
-}
-
-// Skipping is explicit, and only for emulators.
-func TestDeployPlanImageCheckSkip(t *testing.T) {
-	ctx := context.Background()
-	vars := planVariables(planned(map[string]any{"cpu_architecture": "ARM64", "images": "source", "jitsi_image_registry": "ghcr.io/jitsi", "jitsi_image_tag": "stable-11146-2"}))
-	if vars["cpu_architecture"] != "ARM64" {
-		t.Fatalf("the first stage that planned has the variables: %v", vars)
-	}
-	_, err := testApp(map[string]string{images.CheckEnv: "skip"}).checkImages(ctx, vars)
-	if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "a deploy to AWS checks its pinned images") {
-		t.Fatalf("skip on AWS: %v", err)
-	}
-	if _, err := testApp(map[string]string{images.CheckEnv: "no"}).checkImages(ctx, vars); !errors.As(err, new(usageError)) {
-		t.Fatalf("unknown value: %v", err)
-	}
-	if _, err := testApp(map[string]string{images.CheckEnv: "skip", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}).checkImages(ctx, vars); err != nil {
-		t.Fatalf("skip on an emulator: %v", err)
-	}
-	// Unset, an emulator run checks like any other (and these images are not pinned).
-	if _, err := testApp(map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}).checkImages(ctx, vars); err == nil {
-		t.Fatal("an emulator run without skip skipped the check")
-	}
-}
 
 // images pin writes what the stack reads and deploy plan checks.
 func TestImagesPinWritesTheStacksPins(t *testing.T) {
@@ -73,7 +39,8 @@ func TestImagesPinWritesTheStacksPins(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars["cpu_architecture"], vars["images"] = "ARM64", "source"
-	if _, err := testApp(env).checkImages(context.Background(), vars); err != nil {
+	r, _ := report.New(report.Options{Stdout: io.Discard, Stderr: io.Discard})
+	if _, err := images.CheckPlanned(context.Background(), r, images.Registry{Host: host}, vars); err != nil {
 		t.Fatalf("the written pins fail the check: %v\n%s", err, b)
 	}
 	for c, d := range digests {

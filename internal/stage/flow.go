@@ -13,6 +13,7 @@ import (
 	"github.com/jitsictl/jitsictl/internal/prcomment"
 	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/session"
+	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
 // Flow runs the deploy commands on a wired Deployer and publishes what they
@@ -26,24 +27,20 @@ type Flow struct {
 	GitHub func(purpose string) (*github.Client, error)
 	// Out is the absolute directory for plan files, reviewed.json and summary.md.
 	Out string
-	// CheckImages checks the images a plan pins and returns Markdown for the
-	// summary; a report.UsageError stops the plan, any other error fails it
-	// after it is published.
-	CheckImages func(ctx context.Context, planned []Planned) (string, error)
-	// CopyImages runs after a successful apply (pinned images into ECR).
-	CopyImages func(ctx context.Context) error
+	// Stack is the stack and AWS account the commands run on.
+	Stack Stack
 }
 
-// Plan plans every stage, publishes the plan and, with comment, keeps the
+// plan plans every stage, publishes the plan and, with comment, keeps the
 // pull request's sticky comment (pull request pr, or the run's).
-func (f Flow) Plan(ctx context.Context, d *Deployer, comment bool, pr int) error {
+func (f Flow) plan(ctx context.Context, d *Deployer, comment bool, pr int) error {
 	head := f.Run.SHA
 	d.HeadSHA = head
 	planned, err := d.Plan(ctx)
 	if err != nil {
 		return err
 	}
-	imagesMD, imagesErr := f.CheckImages(ctx, planned)
+	imagesMD, imagesErr := f.checkImages(ctx, planned)
 	if errors.As(imagesErr, new(report.UsageError)) {
 		return imagesErr
 	}
@@ -161,15 +158,15 @@ func (f Flow) reviewedFromPR(ctx context.Context, pr int) (map[string]string, er
 	return h, nil
 }
 
-// Apply applies the reviewed stages (Deployer.Apply), copies the images and
-// publishes the backup, the stages applied and the verdict.
-func (f Flow) Apply(ctx context.Context, d *Deployer, rev Reviewed) error {
+// apply applies the reviewed stages (Deployer.Apply), copies the images of
+// r's stack and publishes the backup, the stages applied and the verdict.
+func (f Flow) apply(ctx context.Context, d *Deployer, r *tf.Runner, rev Reviewed) error {
 	if sha := f.Run.SHA; rev.HeadSHA != "" && sha != "" && rev.HeadSHA != sha {
 		f.Report.Infof("reviewed at %s, applying at %s: the plan hashes decide", rev.HeadSHA, sha)
 	}
 	res, err := d.Apply(ctx, rev.Stages)
 	if err == nil {
-		err = f.CopyImages(ctx)
+		err = f.copyImages(ctx, r)
 	}
 	if res.Backup.Local != "" {
 		abs, _ := filepath.Abs(res.Backup.Local)
@@ -193,9 +190,9 @@ func (f Flow) Apply(ctx context.Context, d *Deployer, rev Reviewed) error {
 	return nil
 }
 
-// PlanRollback plans the configuration of commit (d holds the one rollback
+// planRollback plans the configuration of commit (d holds the one rollback
 // stage) and publishes it like a deploy plan.
-func (f Flow) PlanRollback(ctx context.Context, d *Deployer, ref, commit string) error {
+func (f Flow) planRollback(ctx context.Context, d *Deployer, ref, commit string) error {
 	f.Report.Infof("planning a rollback to the configuration of %s (%s)", ref, commit)
 	planned, err := d.Plan(ctx)
 	if err != nil {
@@ -213,12 +210,12 @@ func (f Flow) PlanRollback(ctx context.Context, d *Deployer, ref, commit string)
 	return nil
 }
 
-// ApplyRollback applies exactly the reviewed rollback plan of commit.
-func (f Flow) ApplyRollback(ctx context.Context, d *Deployer, rev Reviewed, ref, commit string) error {
+// applyRollback applies exactly the reviewed rollback plan of commit (r runs it).
+func (f Flow) applyRollback(ctx context.Context, d *Deployer, r *tf.Runner, rev Reviewed, ref, commit string) error {
 	f.Report.Infof("rolling back to the configuration of %s (%s), as reviewed", ref, commit)
 	res, err := d.Apply(ctx, rev.Stages)
 	if err == nil {
-		err = f.CopyImages(ctx)
+		err = f.copyImages(ctx, r)
 	}
 	f.Report.Result(struct {
 		Commit       string `json:"commit"`
