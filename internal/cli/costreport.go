@@ -11,13 +11,9 @@ import (
 // costPublisher shows verify's and session close's cost: the Reporter and the
 // sticky cost comment on the run's pull request or issue.
 func (a *App) costPublisher() cost.SessionPublisher {
-	p := cost.SessionPublisher{Report: a.Reporter, Comment: func(ctx context.Context, body string) (github.CommentResult, string, error) {
+	return cost.SessionPublisher{Report: a.Reporter, Text: a.text(), Comment: func(ctx context.Context, body string) (github.CommentResult, string, error) {
 		return a.run().RunComment(ctx, a.github, "cost comment", cost.SessionMarker, body)
 	}}
-	if a.Output != "json" {
-		p.Text = a.Stdout
-	}
-	return p
 }
 
 // closeCost reports what the session just closed cost, after `session

@@ -191,6 +191,15 @@ func (a *App) setup(cmd *cobra.Command) error {
 	return nil
 }
 
+// text is where a command writes its result for a reader: stdout, except on
+// the JSON face, which prints the Reporter's result instead.
+func (a *App) text() io.Writer {
+	if a.format == report.FormatJSON {
+		return nil
+	}
+	return a.Stdout
+}
+
 // StackDir checks that --dir is a Terraform root and returns its absolute path.
 func (a *App) StackDir() (string, error) { return tf.Root(a.Dir) }
 

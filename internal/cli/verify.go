@@ -7,7 +7,6 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/probe"
-	"github.com/jitsictl/jitsictl/internal/report"
 	"github.com/jitsictl/jitsictl/internal/verify"
 )
 
@@ -50,8 +49,9 @@ issue event, one sticky comment holds the cost.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if stun.Attempts < 1 || stun.Attempts > 99 || stun.Timeout <= 0 || stun.Timeout > timeout || timeout <= 0 || concurrency < 1 {
-				return Usagef("--stun-attempts must be 1 to 99, --stun-timeout positive and at most --timeout, --timeout and --concurrency positive")
+			deps := verify.Deps{STUN: stun, CheckTimeout: timeout, Concurrency: concurrency}
+			if err := deps.Validate(); err != nil {
+				return err
 			}
 			r, be, err := a.initialisedStack(ctx)
 			if err != nil {
@@ -65,24 +65,13 @@ issue event, one sticky comment holds the cost.`,
 			if err != nil {
 				return err
 			}
-			deps := verify.Deps{STUN: stun, CheckTimeout: timeout, Concurrency: concurrency}.WithAWS(cfg)
-			rep := verify.Run(ctx, deps, verify.FromOutputs(out))
+			rep := verify.Run(ctx, deps.WithAWS(cfg), verify.FromOutputs(out))
 			rep.Publish(a.Reporter)
-
 			res := verify.Result{Report: rep}
 			if f, ok := a.costPublisher().Live(ctx, cost.StackReader{Config: cfg, Getenv: a.Getenv}, a.sessionStore(cfg, be), out); ok {
 				res.Cost = f
 			}
-			a.Reporter.Result(res)
-			if a.format != report.FormatJSON {
-				if err := res.WriteText(a.Stdout); err != nil {
-					return err
-				}
-			}
-			if rep.Failed() {
-				return Failed("verify: %d checks failed", rep.Count(probe.Fail))
-			}
-			return nil
+			return res.Publish(a.Reporter, a.text())
 		},
 	}
 	f := c.Flags()

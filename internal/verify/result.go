@@ -11,6 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/jitsictl/jitsictl/internal/probe"
+	"github.com/jitsictl/jitsictl/internal/report"
 )
 
 // WithAWS is d reading the session's configuration from the account cfg names.
@@ -71,4 +74,29 @@ func (v Result) MarshalJSON() ([]byte, error) {
 		doc["cost"] = v.Cost
 	}
 	return json.Marshal(doc)
+}
+
+// Validate refuses check limits out of range: bad input, before anything is
+// touched (Run's defaults are for zero values; a user's flags are checked).
+func (d Deps) Validate() error {
+	if s := d.STUN; s.Attempts < 1 || s.Attempts > 99 || s.Timeout <= 0 || s.Timeout > d.CheckTimeout || d.CheckTimeout <= 0 || d.Concurrency < 1 {
+		return report.Usagef("--stun-attempts must be 1 to 99, --stun-timeout positive and at most --timeout, --timeout and --concurrency positive")
+	}
+	return nil
+}
+
+// Publish hands the whole result to the Reporter (the JSON face prints it)
+// and writes the table and cost to text (nil on the JSON face). Its error
+// ends verify with exit 1 when a check failed; the checks are already shown.
+func (v Result) Publish(rep report.Reporter, text io.Writer) error {
+	rep.Result(v)
+	if text != nil {
+		if err := v.WriteText(text); err != nil {
+			return err
+		}
+	}
+	if v.Report.Failed() {
+		return report.Failedf("verify: %d checks failed", v.Report.Count(probe.Fail))
+	}
+	return nil
 }
