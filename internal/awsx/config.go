@@ -40,7 +40,7 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	region := cmp.Or(s.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
+	region := s.named(getenv)
 	if region != "" {
 		if err := ValidateRegion(region); err != nil {
 			return aws.Config{}, err
@@ -85,6 +85,21 @@ func Load(ctx context.Context, s Settings) (aws.Config, error) {
 		return aws.Config{}, err
 	}
 	return cfg, nil
+}
+
+// named is the region the flag or the environment names ("" when neither does).
+func (s Settings) named(getenv func(string) string) string {
+	return cmp.Or(s.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
+}
+
+// NamedRegion is the region the flag or the environment names, without
+// reading a profile: DefaultRegion when neither does (cost prices it when
+// the stack names none).
+func (s Settings) NamedRegion() string {
+	if s.Getenv == nil {
+		return cmp.Or(s.Region, DefaultRegion)
+	}
+	return cmp.Or(s.named(s.Getenv), DefaultRegion)
 }
 
 func (s Settings) profile(getenv func(string) string) string {

@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"cmp"
 	"context"
-	"errors"
 
 	"github.com/spf13/cobra"
 
-	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/cost"
 	"github.com/jitsictl/jitsictl/internal/github"
 	"github.com/jitsictl/jitsictl/internal/outputs"
@@ -36,7 +33,10 @@ instead of the table; --actual adds month-to-date spend from Cost Explorer
   jitsictl cost --estimate-only --region eu-central-1 --seed`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runCost(cmd.Context(), a, o, cmd.Flags().Changed)
+			o.Region = a.awsSettings().NamedRegion()
+			src := cost.OverviewSources{Reporter: a.Reporter, AWS: a.AWS, Stack: a.stackOutputsOf, Getenv: a.Getenv}
+			return cost.Command(cmd.Context(), src, o, cost.CommandInputs{Dir: a.StackDir, Changed: cmd.Flags().Changed,
+				BackendConfig: a.BackendConfig, Workflows: a.workflowTimer, Stdout: a.Stdout, Format: a.format})
 		},
 	}
 	fl := c.Flags()
@@ -59,31 +59,6 @@ instead of the table; --actual adds month-to-date spend from Cost Explorer
 	fl.BoolVar(&o.Actions.Private, "private-repo", true, "GitHub Actions: the repository is private (public repositories use standard runners free)")
 	fl.Int64Var(&o.Reopened, "reopened", 2, "of the --meetings, how many are reopened within the NLB's paid hour (the linger's saving)")
 	return c
-}
-
-func runCost(ctx context.Context, a *App, o cost.OverviewOptions, changed func(flag string) bool) error {
-	if err := o.Validate(); err != nil {
-		return usageError{Err: err}
-	}
-	o.Region = cmp.Or(a.Region, a.Getenv("AWS_REGION"), a.Getenv("AWS_DEFAULT_REGION"), awsx.DefaultRegion)
-	if !o.EstimateOnly && !o.Actual {
-		dir, err := a.StackDir()
-		if fb, ok := cost.UninitialisedStack(dir, err, changed("dir"), a.BackendConfig); ok {
-			o.Session.Task = fb.Task(changed, o.Session.Task)
-			a.Reporter.Infof("%s", fb.Note())
-			o.EstimateOnly = true
-		}
-	}
-	res, err := cost.RunOverview(ctx, cost.OverviewSources{
-		Reporter: a.Reporter, AWS: a.AWS, Stack: a.stackOutputsOf, Getenv: a.Getenv, Workflows: a.workflowTimer(),
-	}, o)
-	if errors.As(err, new(cost.InputError)) {
-		return usageError{Err: err}
-	} else if err != nil {
-		return err
-	}
-	res.Publish(a.Reporter, a.Stdout, a.format)
-	return nil
 }
 
 // workflowTimer measures the Actions minutes from the workflow runs API when

@@ -238,3 +238,43 @@ func writeAccess(txt, md *bytes.Buffer, access string) {
 	fmt.Fprintf(txt, "\nAccess: %s (%s)\n", access, words)
 	fmt.Fprintf(md, "\n**Access:** %s (%s)\n", access, words)
 }
+
+// CommandInputs are what `jitsictl cost` reads besides its options: Dir
+// checks --dir, Changed says a flag was typed, BackendConfig is
+// --backend-config; Workflows builds the Actions minutes' source once the
+// options are checked (nil: the documented defaults); Stdout and Format are
+// the face the result is written in.
+type CommandInputs struct {
+	Dir           func() (string, error)
+	Changed       func(flag string) bool
+	BackendConfig string
+	Workflows     func() WorkflowMinutes
+	Stdout        io.Writer
+	Format        report.Format
+}
+
+// Command is `jitsictl cost`: o checked (a figure that cannot be priced is a
+// report.UsageError), priced from the stack (its defaults, said in a note,
+// when it was never initialised; see UninitialisedStack) and published.
+func Command(ctx context.Context, src OverviewSources, o OverviewOptions, in CommandInputs) error {
+	if err := o.Validate(); err != nil {
+		return report.UsageError{Err: err}
+	}
+	if !o.EstimateOnly && !o.Actual {
+		dir, err := in.Dir()
+		if fb, ok := UninitialisedStack(dir, err, in.Changed("dir"), in.BackendConfig); ok {
+			o.Session.Task = fb.Task(in.Changed, o.Session.Task)
+			src.Reporter.Infof("%s", fb.Note())
+			o.EstimateOnly = true
+		}
+	}
+	src.Workflows = in.Workflows()
+	res, err := RunOverview(ctx, src, o)
+	if errors.As(err, new(InputError)) {
+		return report.UsageError{Err: err}
+	} else if err != nil {
+		return err
+	}
+	res.Publish(src.Reporter, in.Stdout, in.Format)
+	return nil
+}
