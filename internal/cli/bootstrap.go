@@ -2,13 +2,11 @@ package cli
 
 import (
 	"cmp"
-	"context"
 
 	gogithub "github.com/google/go-github/v66/github"
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/ghenv"
-	"github.com/jitsictl/jitsictl/internal/github"
 )
 
 func init() { register(newBootstrapCmd) }
@@ -37,14 +35,14 @@ GITHUB_TOKEN must hold a token with admin rights on the repository.`,
   jitsictl bootstrap github --repo octo-org/jitsi --reviewer alice --reviewer bob --default-branch trunk`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.githubRepo(repo, env, branch)
+			r, err := ghenv.ParseRepo(cmp.Or(repo, a.run().Repository), env, branch)
 			if err != nil {
 				return err
 			}
 			if len(reviewers) == 0 {
 				return Usagef("bootstrap github needs --reviewer <login> (one or more): the environment's approval is what gates a deploy")
 			}
-			client, err := a.githubClient()
+			client, err := a.githubAdmin()
 			if err != nil {
 				return err
 			}
@@ -66,32 +64,8 @@ GITHUB_TOKEN must hold a token with admin rights on the repository.`,
 	return c
 }
 
-// githubRepo validates the repository settings the GitHub checks need.
-func (a *App) githubRepo(repo, env, branch string) (ghenv.Repo, error) {
-	r, err := ghenv.ParseRepo(cmp.Or(repo, a.run().Repository), env, branch)
-	if err != nil {
-		return ghenv.Repo{}, usageError{Err: err}
-	}
-	return r, nil
-}
-
-func (a *App) githubClient() (*gogithub.Client, error) {
-	token := a.run().Token
-	if token == "" {
-		return nil, Usagef("GITHUB_TOKEN is empty: export a token with admin rights on the repository (GITHUB_TOKEN=$(gh auth token))")
-	}
-	a.Reporter.Mask(token)
-	return github.NewClient(token, a.run().APIURL)
-}
-
-// githubCheck is doctor's view of the same settings; nil when no repository is named.
-func (a *App) githubCheck(repo, env, branch string) (func(context.Context) ([]ghenv.Finding, error), error) {
-	if repo == "" && a.run().Repository == "" {
-		return nil, nil
-	}
-	r, err := a.githubRepo(repo, env, branch)
-	if err != nil {
-		return nil, err
-	}
-	return ghenv.Checker(a.githubClient, r), nil
+// githubAdmin is a client with the run's token, which bootstrap and doctor's
+// GitHub row need with admin rights on the repository.
+func (a *App) githubAdmin() (*gogithub.Client, error) {
+	return ghenv.AdminClient(a.run().Token, a.run().APIURL, a.Reporter.Mask)
 }

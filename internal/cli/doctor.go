@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"path/filepath"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/doctor"
+	"github.com/jitsictl/jitsictl/internal/ghenv"
 )
 
 func init() { register(newDoctorCmd) }
@@ -37,7 +39,7 @@ exact fix for each failure. It exits 1 when any check fails.`,
 			default:
 				deps.Dir = filepath.Clean(a.Dir) // as the user typed it: fixes read like their commands
 			}
-			if deps.GitHub, err = a.githubCheck(repo, env, branch); err != nil {
+			if deps.GitHub, err = ghenv.Checker(a.githubAdmin, cmp.Or(repo, a.run().Repository), env, branch); err != nil {
 				return err
 			}
 			if cfg, err := a.AWS(ctx); err != nil {
