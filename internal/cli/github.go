@@ -20,12 +20,6 @@ func (a *App) run() github.RunContext {
 	return *a.runCtx
 }
 
-// runURL is the Actions run's page; empty elsewhere.
-func (a *App) runURL() string { return a.run().RunURL() }
-
-// actor names who opened a session: the GitHub user in Actions, user@host elsewhere.
-func (a *App) actor() string { return a.run().Who() }
-
 // github is a client for the run's repository with its token (masked in
 // the log); the error names what is missing and what it was needed for.
 func (a *App) github(purpose string) (*github.Client, error) {

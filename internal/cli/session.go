@@ -41,19 +41,7 @@ func newSessionOpen(a *App) *cobra.Command {
   jitsictl session open --hours 4 --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := session.ValidateHours(hours); err != nil {
-				return usageError{Err: err}
-			}
-			m, p, err := a.session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			rec, err := m.Open(cmd.Context(), session.OpenOptions{Hours: hours, OpenedBy: a.actor(), RunURL: a.runURL(), Rooms: rooms.OrDefault()})
-			p.Record(rec, "Session open")
-			if err != nil {
-				return err
-			}
-			return p.LinksAfter(cmd.Context(), rec, rooms.OrDefault())
+			return a.sessionCommands().Open(cmd.Context(), session.OpenOptions{Hours: hours, OpenedBy: a.run().Who(), RunURL: a.run().RunURL(), Rooms: rooms.OrDefault()})
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 2, fmt.Sprintf("how long the session stays open (%d-%d)", session.MinHours, session.MaxHours))
@@ -74,16 +62,7 @@ func newSessionClose(a *App) *cobra.Command {
   jitsictl session close --force   # take over from a run that is stuck`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, p, err := a.session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			rec, err := m.Close(cmd.Context(), session.CloseOptions{Reason: reason, Force: force, Now: now})
-			p.Record(rec, "Session close")
-			if err == nil {
-				a.closeCost(cmd.Context(), rec)
-			}
-			return err
+			return a.sessionCommands().Close(cmd.Context(), session.CloseOptions{Reason: reason, Force: force, Now: now})
 		},
 	}
 	c.Flags().BoolVar(&force, "force", false, "take over a session another run is opening or closing")
@@ -101,19 +80,7 @@ func newSessionExtend(a *App) *cobra.Command {
 		Example: `  jitsictl session extend --hours 1`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := session.ValidateHours(hours); err != nil {
-				return usageError{Err: err}
-			}
-			m, p, err := a.session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			rec, err := m.Extend(cmd.Context(), hours)
-			if err != nil {
-				return err
-			}
-			p.Record(rec, "Session extend")
-			return p.LinksAfter(cmd.Context(), rec, rec.Rooms)
+			return a.sessionCommands().Extend(cmd.Context(), hours)
 		},
 	}
 	c.Flags().IntVar(&hours, "hours", 1, fmt.Sprintf("hours to add (%d-%d)", session.MinHours, session.MaxHours))
@@ -128,15 +95,7 @@ func newSessionStatus(a *App) *cobra.Command {
 		Example: `  jitsictl session status --output json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, p, err := a.session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			st, err := m.Status(cmd.Context())
-			if err == nil {
-				p.Status(st)
-			}
-			return err
+			return a.sessionCommands().Status(cmd.Context())
 		},
 	}
 }
@@ -150,16 +109,7 @@ func newSessionReap(a *App) *cobra.Command {
   jitsictl session reap --idle-after 30m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if idle < 0 {
-				return Usagef("--idle-after %s: must be positive (0 disables idle reaping)", idle)
-			}
-			m, p, err := a.session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := m.Reap(cmd.Context(), session.ReapOptions{IdleAfter: idle})
-			p.Reap(res)
-			return err
+			return a.sessionCommands().Reap(cmd.Context(), session.ReapOptions{IdleAfter: idle})
 		},
 	}
 	c.Flags().DurationVar(&idle, "idle-after", 30*time.Minute, "close an open session after this long without media (0 disables)")
@@ -180,15 +130,7 @@ a public repository never shows them.`,
   jitsictl session links --rooms standup,review --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, p, err := a.session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			rec, list, err := session.OpenForLinks(cmd.Context(), m.Store, rooms.List)
-			if err != nil {
-				return err
-			}
-			return p.Links(cmd.Context(), rec, list)
+			return a.sessionCommands().Links(cmd.Context(), rooms.List)
 		},
 	}
 	roomsFlag(c, &rooms)

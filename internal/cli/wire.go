@@ -70,10 +70,13 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 	return m, nil
 }
 
-// session is the Manager and the Publisher of a session command.
-func (a *App) session(ctx context.Context) (*session.Manager, session.Publisher, error) {
-	m, err := a.sessionManager(ctx)
-	return m, a.sessionPublisher(), err
+// sessionCommands are the session subcommands wired to this run: the
+// Manager and Publisher, and the cost after a close.
+func (a *App) sessionCommands() session.Commands {
+	return session.Commands{Closed: a.closeCost, Wire: func(ctx context.Context) (*session.Manager, session.Publisher, error) {
+		m, err := a.sessionManager(ctx)
+		return m, a.sessionPublisher(), err
+	}}
 }
 
 // sessionPublisher shows session results to this run's reader (after
