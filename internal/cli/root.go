@@ -5,8 +5,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,11 +23,11 @@ import (
 	"github.com/jitsictl/jitsictl/internal/tf"
 )
 
-// Exit codes, documented in docs/cli.md.
+// Exit codes, documented in docs/cli.md; report.Ending decides them.
 const (
-	ExitOK      = 0
-	ExitFailure = 1 // the command ran and something failed (a check, a wait, an apply)
-	ExitUsage   = 2 // bad input: nothing was touched
+	ExitOK      = report.ExitOK
+	ExitFailure = report.ExitFailure
+	ExitUsage   = report.ExitUsage
 )
 
 // Env is everything the process gives a command, injected so tests can run
@@ -95,38 +93,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 			err = cerr
 		}
 	}
-	if err == nil {
-		return ExitOK
+	if app.target != nil {
+		cmd = app.target // its help, not the top-level one, explains bad input
 	}
-	switch {
-	case errors.As(err, new(report.FailedError)):
-		return ExitFailure
-	case isUsage(err) || flagerr.IsCobraUsage(err):
-		// The help of the command that was typed, not the top-level one.
-		help := "jitsictl --help"
-		if app.target != nil {
-			cmd = app.target
-		}
-		if cmd != nil {
-			help = cmd.CommandPath() + " --help"
-		}
-		if app.Output == "json" {
-			report.WriteJSONError(env.Stderr, err.Error(), "run `"+help+"` for usage", ExitUsage)
-		} else {
-			fmt.Fprintf(env.Stderr, "%sRun '%s' for usage.\n", report.Message(err.Error()), help)
-		}
-		return ExitUsage
+	help := "jitsictl --help"
+	if cmd != nil {
+		help = cmd.CommandPath() + " --help"
 	}
-	err = awsx.Explain(err, app.awsSettings().ProfileName())
-	switch {
-	case app.Reporter != nil:
-		app.Reporter.Errorf("%v", err)
-	case app.Output == "json":
-		report.WriteJSONError(env.Stderr, err.Error(), "", ExitFailure)
-	default:
-		fmt.Fprint(env.Stderr, report.Message(err.Error()))
-	}
-	return ExitFailure
+	end := report.Ending{Reporter: app.Reporter, JSON: app.Output == "json", Stderr: env.Stderr, Help: help,
+		Explain: func(err error) error { return awsx.Explain(err, app.awsSettings().ProfileName()) }}
+	return end.Exit(err, err != nil && (isUsage(err) || flagerr.IsCobraUsage(err)))
 }
 
 func (a *App) rootCommand() *cobra.Command {
