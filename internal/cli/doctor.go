@@ -2,13 +2,10 @@ package cli
 
 import (
 	"cmp"
-	"errors"
-	"path/filepath"
+	"context"
 
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
-	"github.com/jitsictl/jitsictl/internal/awsx"
 	"github.com/jitsictl/jitsictl/internal/doctor"
 	"github.com/jitsictl/jitsictl/internal/ghenv"
 )
@@ -27,38 +24,14 @@ exact fix for each failure. It exits 1 when any check fails.`,
   jitsictl doctor --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			deps := doctor.Deps{BackendConfig: a.BackendConfig, Profile: a.awsSettings().ProfileName()}
-			dir, err := a.StackDir()
-			switch {
-			case err != nil && cmd.Flags().Changed("dir"):
-				return err // a mistyped --dir: say so before checking anything
-			case err != nil:
-				// Outside a repository: identity, Terraform and tools can still be checked.
-				deps.StackErr, dir = errors.Unwrap(err), "."
-			default:
-				deps.Dir = filepath.Clean(a.Dir) // as the user typed it: fixes read like their commands
-			}
-			if deps.GitHub, err = ghenv.Checker(a.githubAdmin, cmp.Or(repo, a.run().Repository), env, branch); err != nil {
-				return err
-			}
-			if cfg, err := a.AWS(ctx); err != nil {
-				deps.AWSErr = err
-			} else {
-				deps.Identity = sts.NewFromConfig(cfg)
-				deps.Bucket = awsx.S3(cfg, a.Getenv)
-			}
-			if r, err := a.terraform(ctx, dir); err != nil {
-				deps.TerraformErr = err
-			} else {
-				deps.Terraform = r
-			}
-			checks := doctor.Run(ctx, deps)
-			doctor.Render(a.Reporter, a.Stdout, a.format, checks)
-			if doctor.Failed(checks) {
-				return Failed("doctor found problems")
-			}
-			return nil
+			return doctor.Command(cmd.Context(), doctor.Sources{
+				StackDir: a.StackDir, DirTyped: cmd.Flags().Changed("dir"), Dir: a.Dir,
+				BackendConfig: a.BackendConfig, Profile: a.awsSettings().ProfileName(),
+				AWS: a.AWS, Terraform: a.terraform, Getenv: a.Getenv,
+				GitHub: func() (func(context.Context) ([]ghenv.Finding, error), error) {
+					return ghenv.Checker(a.githubAdmin, cmp.Or(repo, a.run().Repository), env, branch)
+				},
+			}, a.Reporter, a.Stdout, a.format)
 		},
 	}
 	c.Flags().StringVar(&repo, "repo", "", "also check this GitHub repository's production environment and OIDC subject (default: $GITHUB_REPOSITORY; needs GITHUB_TOKEN)")
