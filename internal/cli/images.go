@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/jitsictl/jitsictl/internal/images"
@@ -32,27 +30,11 @@ fails when the tag no longer points to the pinned digest.`,
 		Example: `  jitsictl images pin --tag stable-11146-2`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runImagesPin(cmd.Context(), a, registry, tag)
+			return images.PinCommand(cmd.Context(), a.Reporter, a.Getenv, a.StackDir, registry, tag)
 		},
 	}
 	pin.Flags().StringVar(&registry, "registry", "ghcr.io/jitsi", "registry and namespace of the images")
 	pin.Flags().StringVar(&tag, "tag", "", "docker-jitsi-meet release tag, e.g. stable-11146-2 (required)")
 	cmd.AddCommand(pin)
 	return cmd
-}
-
-func runImagesPin(ctx context.Context, a *App, registry, tag string) error {
-	if tag == "" || tag == "stable" || tag == "latest" {
-		return Usagef("images pin needs --tag with a release such as stable-11146-2, not a moving tag")
-	}
-	dir, err := a.StackDir()
-	if err != nil {
-		return err
-	}
-	path, digests, err := images.WritePins(ctx, a.Reporter, images.Registry{Host: a.Getenv(images.RegistryEnv)}, dir, registry, tag)
-	if err != nil {
-		return err
-	}
-	a.Reporter.Result(map[string]any{"path": path, "registry": registry, "tag": tag, "digests": digests})
-	return nil
 }

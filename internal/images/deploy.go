@@ -173,3 +173,22 @@ func CopyPinned(ctx context.Context, r report.Reporter, img outputs.Images, src 
 	}
 	return nil
 }
+
+// PinCommand is `jitsictl images pin`: tag must name a release, not a moving tag
+// (stable, latest); the digests go to PinFile in the stack's root (stackDir
+// checks it) and the result (path, registry, tag, digests) to r.
+func PinCommand(ctx context.Context, r report.Reporter, getenv func(string) string, stackDir func() (string, error), registry, tag string) error {
+	if tag == "" || tag == "stable" || tag == "latest" {
+		return report.Usagef("images pin needs --tag with a release such as stable-11146-2, not a moving tag")
+	}
+	dir, err := stackDir()
+	if err != nil {
+		return err
+	}
+	path, digests, err := WritePins(ctx, r, Registry{Host: getenv(RegistryEnv)}, dir, registry, tag)
+	if err != nil {
+		return err
+	}
+	r.Result(map[string]any{"path": path, "registry": registry, "tag": tag, "digests": digests})
+	return nil
+}

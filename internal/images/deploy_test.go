@@ -2,6 +2,7 @@ package images
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -136,5 +137,18 @@ func TestImageCheckReadsTheStacksVariables(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?s)variable "cpu_architecture".*?default\s*=\s*"ARM64"`).Match(tf) {
 		t.Error("cpu_architecture does not default to ARM64")
+	}
+}
+
+// A moving tag is bad input, refused before the stack is even looked for.
+func TestPinCommandRefusesMovingTags(t *testing.T) {
+	t.Parallel()
+	asked := false
+	dir := func() (string, error) { asked = true; return t.TempDir(), nil }
+	for _, tag := range []string{"", "stable", "latest"} {
+		err := PinCommand(context.Background(), testReporter(), func(string) string { return "" }, dir, "ghcr.io/jitsi", tag)
+		if !errors.As(err, new(report.UsageError)) || !strings.Contains(err.Error(), "not a moving tag") || asked {
+			t.Errorf("--tag %q: %v (stack asked: %v)", tag, err, asked)
+		}
 	}
 }
