@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"io"
 	"time"
 
@@ -53,21 +52,10 @@ func (a *App) sessionManager(ctx context.Context) (*session.Manager, error) {
 		return nil, err
 	}
 	a.stackOutputs = out
-	if out.ClusterName == "" || out.ServiceName == "" {
-		return nil, errors.New("the stack outputs name no ECS cluster/service: apply the stack first (jitsictl deploy apply)")
-	}
-	store := a.sessionStore(cfg, be)
-	w := a.sessionWiring
-	if w.Linger == (session.LingerPolicy{}) {
-		if w.Linger, err = session.ReadLingerPolicy(a.sessionConfig); err != nil {
-			return nil, err
-		}
-	}
-	w.Owner = a.run().LeaseOwner()
+	store, w := a.sessionStore(cfg, be), a.sessionWiring
+	w.Owner, w.Reaper, w.LeaseWait = a.run().LeaseOwner(), a.reaper(), a.leaseWait
 	w.Lock = session.S3StateLock{API: store.API, Bucket: be.Bucket, StateKey: be.Key, TF: r}
-	m := session.NewAWS(cfg, store, tf.SessionStack{R: r}, out, a.Reporter, w)
-	m.Reaper, m.LeaseWait = a.reaper(), a.leaseWait
-	return m, nil
+	return session.ForStack(cfg, store, tf.SessionStack{R: r}, out, a.Reporter, w, a.sessionConfig)
 }
 
 // sessionCommands are the session subcommands wired to this run: the

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,6 +65,25 @@ type Wiring struct {
 	Lock StateLock
 	// Linger: whether close keeps the NLB to the end of its paid hour.
 	Linger LingerPolicy
+	// Reaper and LeaseWait: see Manager.
+	Reaper    Reaper
+	LeaseWait time.Duration
+}
+
+// ForStack wires a Manager to the applied stack whose outputs are out (see
+// NewAWS), with the linger policy of configFile unless w sets one. A stack
+// whose outputs name no ECS service was never applied: an error that says so.
+func ForStack(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r report.Reporter, w Wiring, configFile string) (*Manager, error) {
+	if out.ClusterName == "" || out.ServiceName == "" {
+		return nil, errors.New("the stack outputs name no ECS cluster/service: apply the stack first (jitsictl deploy apply)")
+	}
+	if w.Linger == (LingerPolicy{}) {
+		var err error
+		if w.Linger, err = ReadLingerPolicy(configFile); err != nil {
+			return nil, err
+		}
+	}
+	return NewAWS(cfg, store, stack, out, r, w), nil
 }
 
 // NewAWS wires a Manager to AWS (or an emulator) through cfg.
@@ -81,19 +101,21 @@ func NewAWS(cfg aws.Config, store Store, stack Stack, out outputs.Outputs, r rep
 	}
 	sweeper := TagSweeper{APIs: sweep.APIs{ELB: elb, EC2: ec2.NewFromConfig(cfg)}, Project: out.Project, Reporter: r, Options: w.Sweep}
 	m := &Manager{
-		Store:    store,
-		Stack:    stack,
-		Service:  ECSService{API: ecs.NewFromConfig(cfg), Cluster: out.ClusterName, Name: out.ServiceName, Reporter: r, Poll: w.Poll},
-		Targets:  ELBTargets{API: elb, Reporter: r, Poll: w.Poll},
-		Sweeper:  sweeper,
-		Finder:   sweeper,
-		Traffic:  CloudWatchTraffic{API: awsx.CloudWatch(cfg)},
-		Reporter: r,
-		Limits:   w.Limits,
-		Owner:    w.Owner,
-		Poll:     w.Poll,
-		Lock:     w.Lock,
-		Linger:   w.Linger,
+		Store:     store,
+		Stack:     stack,
+		Service:   ECSService{API: ecs.NewFromConfig(cfg), Cluster: out.ClusterName, Name: out.ServiceName, Reporter: r, Poll: w.Poll},
+		Targets:   ELBTargets{API: elb, Reporter: r, Poll: w.Poll},
+		Sweeper:   sweeper,
+		Finder:    sweeper,
+		Traffic:   CloudWatchTraffic{API: awsx.CloudWatch(cfg)},
+		Reporter:  r,
+		Limits:    w.Limits,
+		Owner:     w.Owner,
+		Poll:      w.Poll,
+		Lock:      w.Lock,
+		Linger:    w.Linger,
+		Reaper:    w.Reaper,
+		LeaseWait: w.LeaseWait,
 	}
 	m.Guard, m.LoadBalancers = g, ELBLoadBalancers{API: elb}
 	return m
