@@ -84,24 +84,14 @@ func (a *App) sessionPublisher() session.Publisher {
 // reportRecord publishes a session's outputs and, with a title, its summary.
 func (a *App) reportRecord(rec session.Record, title string) { a.sessionPublisher().Record(rec, title) }
 
-// terraformLog is where Terraform's own output goes. In Actions it goes to the
-// log, folded inside the step's group; on a terminal it would bury the
-// progress, so it goes to a file that the user is told about (failures quote
-// Terraform's error text anyway).
+// terraformLog is where Terraform's own output goes (tf.Log), opened once.
 func (a *App) terraformLog() io.Writer {
-	if a.tfLog != nil {
-		return a.tfLog
-	}
-	a.tfLog = a.Stderr
-	if a.run().Actions && a.Output != "json" {
-		return a.tfLog
-	}
-	var announce func(string)
-	if a.Reporter != nil {
-		announce = func(path string) { a.Reporter.Infof("terraform output: %s", path) }
-	}
-	if f := tf.OpenLog(a.Getenv, announce); f != nil {
-		a.tfLog = f
+	if a.tfLog == nil {
+		var announce func(string)
+		if a.Reporter != nil {
+			announce = func(path string) { a.Reporter.Infof("terraform output: %s", path) }
+		}
+		a.tfLog = tf.Log(a.Getenv, a.run().Actions && a.Output != "json", a.Stderr, announce)
 	}
 	return a.tfLog
 }

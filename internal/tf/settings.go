@@ -99,6 +99,20 @@ func OpenLog(getenv func(string) string, announce func(path string)) io.Writer {
 	return &announcingWriter{w: f, announce: func() { announce(path) }}
 }
 
+// Log is where Terraform's own output goes. In a job's log (toStderr: in
+// Actions, not on the JSON face) it goes to stderr, folded inside the step's
+// group; on a terminal it would bury the progress, so it goes to OpenLog's
+// file, which announce names (failures quote Terraform's error text anyway);
+// stderr when no file can be opened.
+func Log(getenv func(string) string, toStderr bool, stderr io.Writer, announce func(path string)) io.Writer {
+	if !toStderr {
+		if f := OpenLog(getenv, announce); f != nil {
+			return f
+		}
+	}
+	return stderr
+}
+
 // announcingWriter calls announce before its first write.
 type announcingWriter struct {
 	w        io.Writer

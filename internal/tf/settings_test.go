@@ -3,6 +3,7 @@ package tf
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,5 +61,24 @@ func TestOpenLogAnnouncesTheFileItChose(t *testing.T) {
 	w.Write([]byte("x"))
 	if raw, _ := os.ReadFile(mine); string(raw) != "x" {
 		t.Errorf("the user's log holds %q", raw)
+	}
+}
+
+// In a job's log Terraform writes to stderr; elsewhere to the log file, or
+// to stderr when none can be opened.
+func TestLogGoesToStderrOnlyInAJobsLog(t *testing.T) {
+	var stderr strings.Builder
+	mine := filepath.Join(t.TempDir(), "tf.log")
+	env := func(k string) string { return map[string]string{LogEnv: mine}[k] }
+	if w := Log(env, true, &stderr, nil); w != io.Writer(&stderr) {
+		t.Errorf("in Actions: %T, want stderr", w)
+	}
+	Log(env, false, &stderr, nil).Write([]byte("x"))
+	if raw, _ := os.ReadFile(mine); string(raw) != "x" || stderr.Len() != 0 {
+		t.Errorf("on a terminal: file holds %q, stderr %q", raw, stderr.String())
+	}
+	bad := func(k string) string { return map[string]string{LogEnv: filepath.Join(mine, "no", "such", "dir")}[k] }
+	if w := Log(bad, false, &stderr, nil); w != io.Writer(&stderr) {
+		t.Errorf("no file: %T, want stderr", w)
 	}
 }
