@@ -44,12 +44,12 @@ func (s TagSweeper) Sweep(ctx context.Context) (string, error) {
 // SessionTargetGroups lists the target groups tagged for this project's
 // sessions, including ones Terraform is still creating an NLB for.
 func (s TagSweeper) SessionTargetGroups(ctx context.Context) ([]string, error) {
-	inv, err := sweep.Find(ctx, s.APIs, s.Project)
+	tgs, err := sweep.FindTargetGroups(ctx, s.APIs.ELB, s.Project)
 	if err != nil {
 		return nil, err
 	}
-	arns := make([]string, 0, len(inv.TargetGroups))
-	for _, tg := range inv.TargetGroups {
+	arns := make([]string, 0, len(tgs))
+	for _, tg := range tgs {
 		arns = append(arns, tg.ARN)
 	}
 	return arns, nil

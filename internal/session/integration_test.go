@@ -154,18 +154,21 @@ func (s stackEdge) Apply(ctx context.Context, nlb bool, targets []string) error 
 func (s stackEdge) Outputs(ctx context.Context) (outputs.Outputs, error) { return s.r.Outputs(ctx) }
 
 // testLimits bound waits that succeed as soon as their condition holds: generous, so a
-// loaded machine does not fail them. The lease is short on purpose (takeover tests).
-var testLimits = Limits{NLB: 15 * time.Minute, Task: 10 * time.Minute, Targets: 10 * time.Minute, Stop: 10 * time.Minute, Lease: 3 * time.Second}
+// loaded machine does not fail them. The lease is short on purpose (takeover tests wait
+// for it to lapse), but not shorter: a run renews it every third of it with a PUT of the
+// record (a fifth of moto's requests in a lane at 3 s), and a loaded machine must not
+// delay a renewal past it.
+var testLimits = Limits{NLB: 15 * time.Minute, Task: 10 * time.Minute, Targets: 10 * time.Minute, Stop: 10 * time.Minute, Lease: 6 * time.Second}
 
 // testPoll is how often the tests' managers look at moto while they wait.
 // Each look costs CPU in moto and in this race-instrumented binary: slower
 // polls are much cheaper and cost a session at most a few seconds.
-const testPoll = 500 * time.Millisecond
+const testPoll = time.Second
 
 // schedulerPoll is how often the scheduler stand-in looks at the service:
 // for the whole life of a lane, mostly finding nothing to do, so slower
 // than testPoll. A task starts or stops up to this much later.
-const schedulerPoll = 2 * time.Second
+const schedulerPoll = 3 * time.Second
 
 // testWiring is how every manager of the tests is wired, in this process or
 // in a killed child (kill_test.go).

@@ -171,18 +171,7 @@ func Find(ctx context.Context, apis APIs, project string) (Inventory, error) {
 		}
 	}
 
-	var tgs []Resource
-	tgp := elbv2.NewDescribeTargetGroupsPaginator(apis.ELB, &elbv2.DescribeTargetGroupsInput{})
-	for tgp.HasMorePages() {
-		page, err := tgp.NextPage(ctx)
-		if err != nil {
-			return inv, fmt.Errorf("list target groups: %w", err)
-		}
-		for _, tg := range page.TargetGroups {
-			tgs = append(tgs, Resource{ARN: aws.ToString(tg.TargetGroupArn), Name: aws.ToString(tg.TargetGroupName)})
-		}
-	}
-	if inv.TargetGroups, err = tagged(ctx, apis.ELB, tgs, project); err != nil {
+	if inv.TargetGroups, err = FindTargetGroups(ctx, apis.ELB, project); err != nil {
 		return inv, err
 	}
 
@@ -201,6 +190,27 @@ func Find(ctx context.Context, apis APIs, project string) (Inventory, error) {
 	}
 	sort.Slice(inv.Addresses, func(i, j int) bool { return inv.Addresses[i].AllocationID < inv.Addresses[j].AllocationID })
 	return inv, nil
+}
+
+// FindTargetGroups lists only the session-owned target groups of project: what
+// a session polls for while Terraform creates its NLB (every few seconds for
+// minutes), without Find's load balancers, listeners and addresses.
+func FindTargetGroups(ctx context.Context, api ELB, project string) ([]Resource, error) {
+	if project == "" {
+		return nil, errors.New("sweep needs a project name: it deletes only resources tagged Project=<project>")
+	}
+	var tgs []Resource
+	tgp := elbv2.NewDescribeTargetGroupsPaginator(api, &elbv2.DescribeTargetGroupsInput{})
+	for tgp.HasMorePages() {
+		page, err := tgp.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list target groups: %w", err)
+		}
+		for _, tg := range page.TargetGroups {
+			tgs = append(tgs, Resource{ARN: aws.ToString(tg.TargetGroupArn), Name: aws.ToString(tg.TargetGroupName)})
+		}
+	}
+	return tagged(ctx, api, tgs, project)
 }
 
 // describeTagsBatch is ELBv2's limit on ARNs per DescribeTags call.

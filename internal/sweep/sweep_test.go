@@ -212,6 +212,22 @@ func (r recELB) DeleteTargetGroup(ctx context.Context, in *elbv2.DeleteTargetGro
 	return r.ELB.DeleteTargetGroup(ctx, in, o...)
 }
 
+// describeRec records the describe calls FindTargetGroups has no need of.
+type describeRec struct {
+	sweep.ELB
+	c *calls
+}
+
+func (r describeRec) DescribeLoadBalancers(ctx context.Context, in *elbv2.DescribeLoadBalancersInput, o ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error) {
+	r.c.add("load balancers")
+	return r.ELB.DescribeLoadBalancers(ctx, in, o...)
+}
+
+func (r describeRec) DescribeListeners(ctx context.Context, in *elbv2.DescribeListenersInput, o ...func(*elbv2.Options)) (*elbv2.DescribeListenersOutput, error) {
+	r.c.add("listeners")
+	return r.ELB.DescribeListeners(ctx, in, o...)
+}
+
 type recEC2 struct {
 	sweep.EC2
 	c *calls
@@ -258,6 +274,18 @@ func TestFindAndDeleteLeavesOnlyOthers(t *testing.T) {
 	}
 	if associated != 1 {
 		t.Errorf("%d associated addresses, want 1: %+v", associated, inv.Addresses)
+	}
+
+	// What a session polls while its NLB is created: the same target groups,
+	// without listing load balancers and their listeners.
+	looked := &calls{}
+	polled, err := sweep.FindTargetGroups(ctx, describeRec{w.elb, looked}, "jitsi")
+	must(t, err)
+	if got, want := names(polled), names(inv.TargetGroups); got != want {
+		t.Errorf("FindTargetGroups %q, want Find's %q", got, want)
+	}
+	if len(looked.log) != 0 {
+		t.Errorf("FindTargetGroups described %v", looked.log)
 	}
 
 	c := &calls{}
