@@ -77,8 +77,10 @@ output "namespace_arn" {
   value = aws_service_discovery_http_namespace.this.arn
 }
 
+# From the module, not the variable: a session's apply targets the module (internal/session
+# SessionTargets), and a targeted apply updates only the outputs that depend on its targets.
 output "nlb_enabled" {
-  value = var.nlb_enabled
+  value = length(module.jvb_nlb) > 0
 }
 
 # Session outputs are "" / empty (never null, which Terraform would drop from the output

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,7 +10,7 @@ import (
 	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
-// slowStack adds AWS-like provisioning time to the full (NLB) apply: moto's
+// slowStack adds AWS-like provisioning time to the load balancer apply: moto's
 // NLB is active at once, AWS's takes ~2.5 minutes.
 type slowStack struct {
 	Stack
@@ -20,7 +21,7 @@ func (s slowStack) Apply(ctx context.Context, nlb bool, targets []string) error 
 	if err := s.Stack.Apply(ctx, nlb, targets); err != nil {
 		return err
 	}
-	if nlb && len(targets) == 0 {
+	if nlb && slices.Equal(targets, SessionTargets) {
 		return sleep(ctx, s.extra)
 	}
 	return nil

@@ -186,7 +186,7 @@ func (m *Manager) removeSteps(run func(string, func(context.Context) error), fai
 	run("remove load balancer", func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
 		defer cancel()
-		return m.apply(ctx, false, nil)
+		return m.apply(ctx, false, SessionTargets)
 	})
 	run("sweep", func(ctx context.Context) error {
 		removed, err := m.Sweeper.Sweep(ctx)

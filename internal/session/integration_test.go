@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -252,12 +253,15 @@ func (e *env) assertWorking(t *testing.T, rec Record) {
 func testOpenStatusExtendClose(t *testing.T, e *env) {
 	ctx := context.Background()
 	m := e.manager(t, "alice")
+	// The checkout is ahead of the last deploy: a session must not apply that.
+	deployed := e.changeBaseStack(t)
 
 	rec, err := m.Open(ctx, OpenOptions{Hours: 2, OpenedBy: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.assertWorking(t, rec)
+	e.assertBaseStack(t, "open", deployed)
 	e.assertArmed(t, rec)
 	if d := rec.ExpiresAt.Sub(time.Now()); d < 119*time.Minute || d > 121*time.Minute {
 		t.Fatalf("expires in %s, want 2h", d)
@@ -318,6 +322,54 @@ func testOpenStatusExtendClose(t *testing.T, e *env) {
 	if _, err := m.Extend(ctx, 1); err == nil {
 		t.Fatal("extend of a closed session must fail")
 	}
+	e.assertBaseStack(t, "close", deployed)
+}
+
+// changeBaseStack changes a setting of the base stack in the lane's
+// configuration, as a checkout with an unreviewed (or not yet deployed)
+// change has it, until t ends: the task's log retention, 14 days as the
+// lane's deploy applied it, becomes 7. It returns the applied retention.
+func (e *env) changeBaseStack(t *testing.T) int32 {
+	t.Helper()
+	deployed := e.logRetention(t)
+	if deployed != 14 {
+		t.Fatalf("the idle stack's log group keeps logs %d days, want the default 14", deployed)
+	}
+	f := filepath.Join(e.stack.Dir, "unreviewed.auto.tfvars")
+	if err := os.WriteFile(f, []byte("log_retention_days = 7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.Remove(f); err != nil {
+			t.Error(err)
+		}
+	})
+	return deployed
+}
+
+// assertBaseStack checks that the session's Terraform left the base stack
+// as deploy applied it (see changeBaseStack).
+func (e *env) assertBaseStack(t *testing.T, after string, deployed int32) {
+	t.Helper()
+	if got := e.logRetention(t); got != deployed {
+		t.Fatalf("%s applied a change to the base stack that only a deploy may apply: the log group's retention is %d days, deployed %d", after, got, deployed)
+	}
+}
+
+// logRetention is the task's log group's retention in moto, in days.
+func (e *env) logRetention(t *testing.T) int32 {
+	t.Helper()
+	out, err := cloudwatchlogs.NewFromConfig(e.cfg).DescribeLogGroups(context.Background(), &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: &e.out.LogGroupName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range out.LogGroups {
+		if aws.ToString(g.LogGroupName) == e.out.LogGroupName {
+			return aws.ToInt32(g.RetentionInDays)
+		}
+	}
+	t.Fatalf("log group %s not found", e.out.LogGroupName)
+	return 0
 }
 
 func testConcurrentOpensGiveOneSession(t *testing.T, e *env) {

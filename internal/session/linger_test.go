@@ -50,7 +50,7 @@ func TestLingerEnd(t *testing.T) {
 }
 
 // countingStack counts Terraform applies, by whether they touch the NLB
-// module (a full apply with nlb_enabled=true, or a target inside it).
+// module (a full apply, or one targeting the module or a resource in it).
 type countingStack struct {
 	Stack
 	applies, nlbApplies *atomic.Int32

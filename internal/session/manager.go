@@ -90,6 +90,17 @@ var DefaultLimits = Limits{NLB: 5 * time.Minute, Task: 5 * time.Minute, Targets:
 // the parameter the JVB reads at start holds them) before the task starts.
 var EIPTargets = []string{"module.jvb_nlb[0].aws_eip.this", "aws_ssm_parameter.advertise_ips"}
 
+// SessionTargets are what nlb_enabled controls, and all that a session's own
+// applies (the load balancer at open, its removal at close) may change. The
+// base stack is deploy's, applied through its reviewed plan: a session run
+// from a checkout ahead of the last deploy must not apply the difference, and
+// need not refresh the ~50 base resources. (Terraform still includes the
+// targets' dependencies, the VPC and subnets the module is placed in.) The
+// root outputs that depend on the targets, the session's ones and nlb_enabled
+// (see outputs.tf), are updated by such an apply; with nlb_enabled=false it
+// destroys everything of module.jvb_nlb[0].
+var SessionTargets = []string{"module.jvb_nlb", "aws_ssm_parameter.advertise_ips"}
+
 // Manager runs session flows. All edges are injected.
 type Manager struct {
 	Store   Store

@@ -173,7 +173,7 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			}
 			ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
 			defer cancel()
-			if err := m.apply(ctx, true, nil); err != nil {
+			if err := m.apply(ctx, true, SessionTargets); err != nil {
 				return timeoutSays(ctx, err, "the NLB did not become active within %s", m.Limits.NLB)
 			}
 			return nil

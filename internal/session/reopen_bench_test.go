@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -47,7 +48,7 @@ func (s delayedStack) Apply(ctx context.Context, nlb bool, targets []string) err
 	switch {
 	case !nlb:
 		s.c.set(func() { s.c.nlbExists, s.c.groupsExist, s.c.nlbActive = false, false, time.Time{} })
-	case len(targets) == 0 && !s.c.nlbExists:
+	case slices.Equal(targets, SessionTargets) && !s.c.nlbExists:
 		// Target groups exist early in the apply; the NLB is active at its end.
 		s.c.set(func() { s.c.groupsExist = true })
 		if err := sleep(ctx, scaled(benchNLB)); err != nil {
