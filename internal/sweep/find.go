@@ -129,12 +129,16 @@ func (inv Inventory) String() string {
 	return b.String()
 }
 
+// errNoProject refuses to look without a project: the Project tag is what
+// makes a resource this stack's session's (Find and FindTargetGroups).
+var errNoProject = errors.New("sweep needs a project name: it deletes only resources tagged Project=<project>")
+
 // Find lists every session-owned load balancer (with its listeners), target
 // group and Elastic IP of project in the client's region.
 func Find(ctx context.Context, apis APIs, project string) (Inventory, error) {
 	inv := Inventory{Project: project}
 	if project == "" {
-		return inv, errors.New("sweep needs a project name: it deletes only resources tagged Project=<project>")
+		return inv, errNoProject
 	}
 	var lbs []Resource
 	lbp := elbv2.NewDescribeLoadBalancersPaginator(apis.ELB, &elbv2.DescribeLoadBalancersInput{})
@@ -197,7 +201,7 @@ func Find(ctx context.Context, apis APIs, project string) (Inventory, error) {
 // minutes), without Find's load balancers, listeners and addresses.
 func FindTargetGroups(ctx context.Context, api ELB, project string) ([]Resource, error) {
 	if project == "" {
-		return nil, errors.New("sweep needs a project name: it deletes only resources tagged Project=<project>")
+		return nil, errNoProject
 	}
 	var tgs []Resource
 	tgp := elbv2.NewDescribeTargetGroupsPaginator(api, &elbv2.DescribeTargetGroupsInput{})
