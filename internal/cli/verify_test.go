@@ -118,7 +118,7 @@ type cliRun struct {
 func (l *liveStack) jitsictl(t *testing.T, env map[string]string, actions bool, args ...string) cliRun {
 	t.Helper()
 	vars := map[string]string{}
-	for _, kv := range l.emu.Env() {
+	for _, kv := range l.st.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		vars[k] = v
 	}

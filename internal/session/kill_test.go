@@ -48,7 +48,8 @@ func init() {
 func runHelper(action string) int {
 	ctx := context.Background()
 	fail := func(err error) int { fmt.Fprintln(os.Stderr, "error:", err); return 1 }
-	r, err := tf.New(ctx, os.Getenv("JITSICTL_KILL_DIR"), tf.WithVars(tf.Vars{"s3_use_path_style": true, "create_iam_roles": true}), tf.WithProgress(os.Stderr))
+	r, err := tf.New(ctx, os.Getenv("JITSICTL_KILL_DIR"), tf.WithVars(tf.Vars{"s3_use_path_style": true, "create_iam_roles": true}), tf.WithProgress(os.Stderr),
+		tf.WithReattach(os.Getenv(tf.ReattachEnv)))
 	if err != nil {
 		return fail(err)
 	}
@@ -329,7 +330,7 @@ func (e *env) endOrphans() {
 func (e *env) helperCmd(t *testing.T, flow, owner string) (*exec.Cmd, *testbed.Buffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), e.emu.Env()...),
+	cmd.Env = append(append(os.Environ(), e.stack.Env()...),
 		helperEnv+"="+flow, "JITSICTL_KILL_DIR="+e.stack.Dir, "JITSICTL_KILL_BUCKET="+e.stack.Bucket, "JITSICTL_KILL_OWNER="+owner,
 		"JITSICTL_KILL_STATE_KEY="+e.stack.Key, tf.LockTimeoutEnv+"=60s")
 	out := &testbed.Buffer{}

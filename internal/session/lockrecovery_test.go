@@ -45,7 +45,7 @@ func testStateLocks(t *testing.T, e *env) {
 	ctx := context.Background()
 	t.Run("status of an expired session", func(t *testing.T) { testStatusOfExpiredSession(t, e) })
 	// A runner that waits only briefly for a lock, so the refusals are quick.
-	short, err := tf.New(ctx, e.stack.Dir, tf.WithEnv(e.emu.Env()), tf.WithVars(e.emu.TFVars()), tf.WithLockTimeout(2*time.Second))
+	short, err := tf.New(ctx, e.stack.Dir, tf.WithEnv(e.emu.Env()), tf.WithVars(e.emu.TFVars()), tf.WithLockTimeout(2*time.Second), tf.WithReattach(e.stack.Reattach))
 	if err != nil {
 		t.Fatal(err)
 	}

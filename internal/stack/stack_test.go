@@ -200,7 +200,7 @@ func checkTLSAndLegacyPlan(t *testing.T, s *testbed.Stack) {
 	// Against the recorded state (-refresh=false): the idle plan before this found it
 	// equal to the emulator's, and these plans look only at what the variables change.
 	// A refresh would read back every resource twice more.
-	r, err := tf.New(context.Background(), s.Dir, tf.WithEnv(s.Emulator.Env()), tf.WithVars(s.Emulator.TFVars()), tf.WithoutRefresh())
+	r, err := tf.New(context.Background(), s.Dir, tf.WithEnv(s.Emulator.Env()), tf.WithVars(s.Emulator.TFVars()), tf.WithoutRefresh(), tf.WithReattach(s.Reattach))
 	if err != nil {
 		t.Fatal(err)
 	}

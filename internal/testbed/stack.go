@@ -32,6 +32,9 @@ type Stack struct {
 	Key      string // state object key
 	LogFile  string // everything terraform printed
 	Emulator *Emulator
+	// Reattach is TF_REATTACH_PROVIDERS' value for the stack's own provider process
+	// (StartProvider): Runner uses it, and Env hands it to jitsictl.
+	Reattach string
 }
 
 // NewStack copies the repository's terraform/ into a temporary directory, creates a state
@@ -62,15 +65,25 @@ func NewStack(t testing.TB, e *Emulator) *Stack {
 			t.Logf("terraform log (last 8 KiB of %s):\n%s", s.LogFile, tail(s.LogFile, 8<<10))
 		}
 	})
-	r, err := tf.New(ctx, dir, tf.WithEnv(e.Env()), tf.WithVars(e.TFVars()), tf.WithProgress(log))
+	opts := []tf.Option{tf.WithEnv(e.Env()), tf.WithVars(e.TFVars()), tf.WithProgress(log)}
+	r, err := tf.New(ctx, dir, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Runner = r
 	if err := r.Init(ctx, backend); err != nil {
 		t.Fatal(err)
 	}
+	s.Reattach = StartProvider(t, dir, e.Env())
+	if s.Runner, err = tf.New(ctx, dir, append(opts, tf.WithReattach(s.Reattach))...); err != nil {
+		t.Fatal(err)
+	}
 	return s
+}
+
+// Env is the emulator's environment for a jitsictl or terraform process
+// working on this stack, attaching to the stack's provider.
+func (s *Stack) Env() []string {
+	return append(s.Emulator.Env(), tf.ReattachEnv+"="+s.Reattach)
 }
 
 // Apply runs terraform apply with vars (nlb_enabled etc.) and fails the test on error.

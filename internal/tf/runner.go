@@ -42,6 +42,8 @@ type Runner struct {
 	noRefresh bool
 	// lockTimeout is how long a command waits for another run's state lock.
 	lockTimeout string
+	// reattach: see WithReattach (nil: terraform starts its providers).
+	reattach *tfexec.ReattachOption
 }
 
 type config struct {
@@ -52,6 +54,7 @@ type config struct {
 	vars      Vars
 	getenv    func(string) string
 	lockWait  time.Duration
+	reattach  string
 }
 
 // Option configures New.
@@ -150,6 +153,10 @@ func New(ctx context.Context, dir string, opts ...Option) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	reattach, err := reattachOption(c.reattach)
+	if err != nil {
+		return nil, err
+	}
 
 	v, _, err := quiet.Version(ctx, false)
 	if err != nil {
@@ -159,7 +166,7 @@ func New(ctx context.Context, dir string, opts ...Option) (*Runner, error) {
 		return nil, fmt.Errorf("%s: %w", execPath, err)
 	}
 	return &Runner{tf: t, quiet: quiet, dir: abs, version: v, baseVars: c.vars, noRefresh: c.noRefresh,
-		lockTimeout: fmt.Sprintf("%ds", int64(lockWait/time.Second))}, nil
+		lockTimeout: fmt.Sprintf("%ds", int64(lockWait/time.Second)), reattach: reattach}, nil
 }
 
 func checkVersion(v *version.Version) error {
@@ -241,6 +248,9 @@ func (r *Runner) Plan(ctx context.Context, vars Vars, targets []string, outFile 
 		opts = append(opts, tfexec.Refresh(false), tfexec.Lock(false))
 	}
 	opts = append(opts, tfexec.LockTimeout(r.lockTimeout))
+	if r.reattach != nil {
+		opts = append(opts, r.reattach)
+	}
 	changes, err := r.tf.Plan(ctx, opts...)
 	if err != nil {
 		return false, fmt.Errorf("terraform plan in %s: %w", r.dir, err)
@@ -250,7 +260,11 @@ func (r *Runner) Plan(ctx context.Context, vars Vars, targets []string, outFile 
 
 // ShowPlan reads a saved plan file as JSON (terraform show -json).
 func (r *Runner) ShowPlan(ctx context.Context, file string) (*tfjson.Plan, error) {
-	p, err := r.quiet.ShowPlanFile(ctx, file)
+	var opts []tfexec.ShowOption
+	if r.reattach != nil {
+		opts = append(opts, r.reattach)
+	}
+	p, err := r.quiet.ShowPlanFile(ctx, file, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("terraform show %s: %w", file, err)
 	}
@@ -272,6 +286,9 @@ func (r *Runner) Apply(ctx context.Context, vars Vars, targets []string) error {
 		opts = append(opts, tfexec.Target(t))
 	}
 	opts = append(opts, tfexec.LockTimeout(r.lockTimeout))
+	if r.reattach != nil {
+		opts = append(opts, r.reattach)
+	}
 	if err := r.tf.Apply(ctx, opts...); err != nil {
 		return fmt.Errorf("terraform apply in %s: %w", r.dir, err)
 	}
@@ -281,7 +298,11 @@ func (r *Runner) Apply(ctx context.Context, vars Vars, targets []string) error {
 // ApplyPlan applies a saved plan file exactly (terraform refuses a stale one).
 func (r *Runner) ApplyPlan(ctx context.Context, file string) error {
 	defer r.guardGroup(ctx)()
-	if err := r.tf.Apply(ctx, tfexec.DirOrPlan(file), tfexec.LockTimeout(r.lockTimeout)); err != nil {
+	opts := []tfexec.ApplyOption{tfexec.DirOrPlan(file), tfexec.LockTimeout(r.lockTimeout)}
+	if r.reattach != nil {
+		opts = append(opts, r.reattach)
+	}
+	if err := r.tf.Apply(ctx, opts...); err != nil {
 		return fmt.Errorf("terraform apply %s: %w", file, err)
 	}
 	return nil

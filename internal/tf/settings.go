@@ -41,7 +41,7 @@ func (s Settings) Runner(ctx context.Context, dir string) (*Runner, error) {
 	if s.Region != "" {
 		env = append(env, "AWS_REGION="+s.Region)
 	}
-	opts := []Option{WithEnv(env), WithProgress(s.Log)}
+	opts := []Option{WithEnv(env), WithProgress(s.Log), WithReattach(s.Getenv(ReattachEnv))}
 	if s.WithoutRefresh {
 		opts = append(opts, WithoutRefresh())
 	}

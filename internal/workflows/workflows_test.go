@@ -94,6 +94,10 @@ func newBed(t *testing.T) *bed {
 	b.arts = t.TempDir()
 
 	b.act = newRunner(t, ws, b.emu.URL, b.arts)
+	// The jobs' terraform attaches to the stack's provider process (testbed.StartProvider)
+	// instead of starting its own for every command: a speed-up of the emulated runs only,
+	// which work on this stack's state. The provider holds the emulator's credentials.
+	b.act.env = append(b.act.env, tf.ReattachEnv+"="+b.st.Reattach)
 	b.act.actEnv["GITHUB_API_URL"] = b.gh.URL
 	publishRelease(t, b.act, b.gh)
 	return b
@@ -371,7 +375,7 @@ func verifyStepID(r actRun) string {
 func (b *bed) openExpired(t *testing.T) {
 	t.Helper()
 	env := map[string]string{}
-	for _, kv := range b.emu.Env() {
+	for _, kv := range b.st.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
