@@ -3,7 +3,9 @@ package probe
 import (
 	"context"
 	"net"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -52,15 +54,24 @@ func TestTCPTimeoutIsFail(t *testing.T) {
 	}
 }
 
-// closedTCPAddr returns a loopback address where nothing listens: the port
-// was just bound and released.
+// closedTCPAddr returns a loopback address where nothing listens. The port
+// stays bound (without listen, and without SO_REUSEADDR) until the test ends:
+// a port that was only bound and released can be taken by any listener on the
+// machine before the dial, which then answers with a reset instead of the
+// refusal the tests expect (seen under a full suite run).
 func closedTCPAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
 }
