@@ -113,6 +113,7 @@ output "role_arn" { value = module.guard.role_arn }
 	if err := r.Init(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
+	testbed.DropProviderHashes(t, dir)
 	if err := r.Apply(ctx, nil, nil); err != nil {
 		t.Fatal(err)
 	}

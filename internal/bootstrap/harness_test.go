@@ -92,6 +92,7 @@ func applyBootstrap(t *testing.T) *applied {
 	if err := r.Init(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
+	testbed.DropProviderHashes(t, dir)
 	if err := r.Apply(ctx, testVars, nil); err != nil {
 		t.Fatal(err)
 	}

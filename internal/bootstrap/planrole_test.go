@@ -60,6 +60,7 @@ func testPlanRolePlansTheStack(t *testing.T, a *applied) {
 	if err := r.Init(ctx, backend); err != nil {
 		t.Fatal(err)
 	}
+	testbed.DropProviderHashes(t, dir)
 	enforceIAM(t, ctx, a.moto.URL)
 	t.Cleanup(func() { relaxIAM(t, a.moto.URL) }) // the next subtest assumes roles unsigned
 	changes, err := r.Plan(ctx, tf.Vars{"project": testProject, "region": testRegion, "s3_use_path_style": true}, nil, "")

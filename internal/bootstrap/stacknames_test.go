@@ -64,6 +64,7 @@ func planStack(t *testing.T, ctx context.Context, a *applied) map[string]*tfjson
 	if err := r.Init(ctx, backendFile); err != nil {
 		t.Fatal(err)
 	}
+	testbed.DropProviderHashes(t, dir)
 	planFile := filepath.Join(dir, "session.tfplan")
 	vars := tf.Vars{"project": testProject, "region": testRegion, "nlb_enabled": true, "s3_use_path_style": true}
 	maps.Copy(vars, stackPlanImageVars)

@@ -70,6 +70,7 @@ func newLegacyStack(t *testing.T) *legacyStack {
 	if err := r.Init(ctx, backend); err != nil {
 		t.Fatal(err)
 	}
+	testbed.DropProviderHashes(t, dir)
 	if err := r.Apply(ctx, nil, nil); err != nil {
 		t.Fatalf("apply the legacy fixture: %v (log: %s)", err, log.Name())
 	}

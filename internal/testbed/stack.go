@@ -73,6 +73,7 @@ func NewStack(t testing.TB, e *Emulator) *Stack {
 	if err := r.Init(ctx, backend); err != nil {
 		t.Fatal(err)
 	}
+	DropProviderHashes(t, dir)
 	s.Reattach = StartProvider(t, dir, e.Env())
 	if s.Runner, err = tf.New(ctx, dir, append(opts, tf.WithReattach(s.Reattach))...); err != nil {
 		t.Fatal(err)
