@@ -54,7 +54,6 @@ func TestVariableValidation(t *testing.T) {
 	if err := r.Init(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
-	testbed.DropProviderHashes(t, dir)
 	// The valid values pass: the errors below are the validations', nothing else's.
 	if _, err := r.Plan(ctx, tf.Vars{"github_repository": testRepo, "state_bucket_name": testBucket, "project": testProject}, nil, ""); err != nil {
 		t.Fatalf("plan of valid variables: %v", err)
