@@ -72,11 +72,12 @@ echo "--- go test"
 # The long packages are the suite's critical path: internal/session (its crash test kills
 # jitsictl inside applies, a score of times), internal/cli (the deploy migration, verify
 # and cost, the demo: each on a moto of its own) and internal/workflows (act runs of the
-# real workflows). They start first, side by side, at normal priority; the other packages
-# run beside them at a lower one, so on two cores they fill the CPU the long ones leave
-# (much of their wall time is terraform and the AWS provider waiting on the emulator)
-# instead of stretching the whole run. go test starts the runs in the order it is given
-# them, so each list holds the costliest first. Every package is compiled (with -race)
+# real workflows). They start first, side by side; the other packages run beside them,
+# so on two cores they fill the CPU the long ones leave (much of their wall time is
+# terraform and the AWS provider waiting on the emulator) instead of stretching the whole
+# run. All at the same priority: with the others niced, a CPU hog at normal priority left
+# them a tenth of the CPU and the run beside it stretched by a quarter of an hour.
+# go test starts the runs in the order it is given them, so each list holds the costliest first. Every package is compiled (with -race)
 # once first, so the two go test runs do not compile the same dependencies side by side;
 # only the tests' own files are left to them. (Building the test binaries themselves first
 # would link each one twice: ~85 CPU-s of linking, measured.)
@@ -94,7 +95,7 @@ go test "${flags[@]}" -p "${#long[@]}" "$@" "${long[@]}" &
 long_pid=$!
 trap 'kill "$long_pid" 2>/dev/null || true' EXIT
 status=0
-nice -n 10 go test "${flags[@]}" -p 3 "$@" "${rest[@]}" || status=$?
+go test "${flags[@]}" -p 3 "$@" "${rest[@]}" || status=$?
 wait "$long_pid" || status=$?
 trap - EXIT
 exit "$status"
