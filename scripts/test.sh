@@ -77,9 +77,9 @@ echo "--- go test"
 # terraform and the AWS provider waiting on the emulator) instead of stretching the whole
 # run. All at the same priority: with the others niced, a CPU hog at normal priority left
 # them a tenth of the CPU and the run beside it stretched by a quarter of an hour.
-# go test starts the runs in the order it is given them, so each list holds the costliest first. Every package is compiled (with -race)
-# once first, so the two go test runs do not compile the same dependencies side by side;
-# only the tests' own files are left to them. (Building the test binaries themselves first
+# go test starts the runs in the order it is given them, so each list holds the costliest
+# first. Every package is compiled (with -race) once first, so the two go test runs do not
+# compile the same dependencies side by side; only the tests' own files are left to them. (Building the test binaries themselves first
 # would link each one twice: ~85 CPU-s of linking, measured.)
 # Extra arguments are go test flags for both runs (e.g. -run, -v).
 mod=github.com/jitsictl/jitsictl/internal
