@@ -1,6 +1,12 @@
 package workflows
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/jitsictl/jitsictl/internal/fakegithub"
+	"github.com/jitsictl/jitsictl/internal/testbed"
 )
 
 // actRelease is the release the act runs of the operational workflows
@@ -24,23 +31,21 @@ var (
 )
 
 // publishRelease makes the workspace's ./actions/* find a release, as a
-// checkout of a release tag does: it builds jitsictl for this machine with
-// scripts/release.sh (once per test binary), publishes it on gh with the same
-// script, tags the workspace's commit and makes gh the runner's github.com.
+// checkout of a release tag does: it builds jitsictl for this machine (once
+// per test binary) into a release's archive and SHA256SUMS, publishes them on
+// gh with scripts/release.sh, tags the workspace's commit and makes gh the
+// runner's github.com.
 func publishRelease(t *testing.T, r *runner, gh *fakegithub.Server) {
 	t.Helper()
 	script := filepath.Join(r.ws, "scripts", "release.sh")
 	distOnce.Do(func() {
-		if distDir, distErr = os.MkdirTemp("", "act-release-"); distErr != nil {
-			return
+		var sha []byte
+		if sha, distErr = exec.Command("git", "-C", r.ws, "rev-parse", "HEAD").Output(); distErr == nil {
+			distDir, distOut, distErr = buildActRelease(testbed.RepoRoot(t), strings.TrimSpace(string(sha)))
 		}
-		cmd := exec.Command("bash", script, "build", actRelease, distDir)
-		cmd.Dir = r.ws
-		cmd.Env = append(os.Environ(), "RELEASE_PLATFORMS=linux/"+runtime.GOARCH)
-		distOut, distErr = cmd.CombinedOutput()
 	})
 	if distErr != nil {
-		t.Fatalf("scripts/release.sh build: %v\n%s", distErr, distOut)
+		t.Fatalf("build the release for the act runs: %v\n%s", distErr, distOut)
 	}
 	gh.AddToken(releaseToken, "release-bot", fakegithub.ReadWrite)
 	cmd := exec.Command("bash", script, "publish", actRelease, distDir)
@@ -70,4 +75,61 @@ func downloaded(t *testing.T, r actRun) {
 	if !strings.Contains(r.log, "jitsictl "+actRelease+" (commit ") {
 		t.Errorf("the actions did not log jitsictl's version:\n%s", r.stepLog())
 	}
+}
+
+// buildActRelease builds jitsictl with the race detector from the repository
+// (the source the workspace copies) and packs it as scripts/release.sh
+// packs a release: jitsictl_<version>_linux_<arch>.tar.gz holding jitsictl,
+// and SHA256SUMS. Not release.sh's own build: its -trimpath, cgo-free
+// binary shares no compiled package with the test run's race build, and
+// compiling the whole module again cost 330 CPU-seconds per test run (the
+// run's largest single item, measured). release.sh build is tested by
+// TestReleaseWithAct; the act runs need a stamped jitsictl behind a real
+// release, and with -race they also check jitsictl for data races.
+func buildActRelease(root, sha string) (dir string, out []byte, err error) {
+	if dir, err = os.MkdirTemp("", "act-release-"); err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "jitsictl")
+	pkg := "github.com/jitsictl/jitsictl/internal/buildinfo"
+	cmd := exec.Command("go", "build", "-race", "-ldflags", "-X "+pkg+".version="+actRelease+" -X "+pkg+".commit="+sha, "-o", bin, "./cmd/jitsictl")
+	cmd.Dir = root
+	if out, err = cmd.CombinedOutput(); err != nil {
+		return dir, out, fmt.Errorf("go build: %w", err)
+	}
+	defer os.Remove(bin)
+	archive := fmt.Sprintf("jitsictl_%s_linux_%s.tar.gz", actRelease, runtime.GOARCH)
+	data, err := tarGz(bin)
+	if err != nil {
+		return dir, nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, archive), data, 0o644); err != nil {
+		return dir, nil, err
+	}
+	sum := sha256.Sum256(data)
+	return dir, nil, os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(hex.EncodeToString(sum[:])+"  "+archive+"\n"), 0o644)
+}
+
+// tarGz is a gzipped tar holding the file as jitsictl, mode 0755.
+func tarGz(file string) ([]byte, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	if err := tw.WriteHeader(&tar.Header{Name: "jitsictl", Mode: 0o755, Size: int64(len(b)), Typeflag: tar.TypeReg}); err != nil {
+		return nil, err
+	}
+	if _, err := tw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
