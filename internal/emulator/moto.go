@@ -17,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jitsictl/jitsictl/internal/procs"
 )
 
 // Moto is a running moto_server.
@@ -63,7 +65,7 @@ func Start(ctx context.Context, opts ...Option) (*Moto, error) {
 		o(m.cmd)
 	}
 	// Its own process group, so Stop also ends the workers it forks.
-	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	m.cmd.SysProcAttr = procs.OwnGroup()
 	if err := m.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}

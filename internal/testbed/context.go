@@ -3,7 +3,6 @@ package testbed
 import (
 	"context"
 	"os/exec"
-	"syscall"
 	"testing"
 	"time"
 
@@ -47,7 +46,7 @@ func deadline(t testing.TB) (time.Time, bool) {
 // binary (Pdeathsig). act, terraform or moto started this way leave no descendant behind.
 func Command(t testing.TB, ctx context.Context, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = procs.OwnGroup()
 	cmd.Cancel = func() error { procs.KillGroup(cmd.Process.Pid); return nil }
 	// Output pipes held open by a killed descendant must not keep Wait waiting.
 	cmd.WaitDelay = time.Minute

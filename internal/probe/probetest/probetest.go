@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/pion/stun/v3"
+
+	"github.com/jitsictl/jitsictl/internal/procs"
 )
 
 // JitsiIndex is the part of docker-jitsi-meet's index.html the HTTPS probe
@@ -202,7 +204,7 @@ func startCoturn(tb testing.TB, bin, ip, port string) (string, string) {
 		"--pidfile="+filepath.Join(dir, "pid"), "--db="+filepath.Join(dir, "turndb"),
 		"--log-file="+filepath.Join(dir, "turn.log"), "--simple-log", "--no-stdout-log")
 	// Its own process group, killed whole at cleanup, and killed with the test binary.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = procs.OwnGroup()
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("starting turnserver: %v", err)
 	}
