@@ -54,6 +54,11 @@ func (d demoApp) Run(ctx context.Context, args ...string) error {
 	return nil
 }
 
+func (d demoApp) Init(ctx context.Context) error {
+	_, _, err := d.initialisedStack(ctx)
+	return err
+}
+
 func (d demoApp) Outputs(ctx context.Context) (outputs.Outputs, error) { return d.stackOutputsOf(ctx) }
 
 func (d demoApp) Sessions(ctx context.Context) (*session.Manager, error) {
