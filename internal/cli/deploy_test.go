@@ -29,15 +29,13 @@ import (
 // migration merges.
 type legacyStack struct {
 	*liveStack
-	backend string
-	config  string // the shipped jitsictl.yaml
+	config string // the shipped jitsictl.yaml
 }
 
 func newLegacyStack(t *testing.T) *legacyStack {
 	t.Helper()
 	emu := testbed.PrivateMoto(t)
 	st := testbed.NewStack(t, emu)
-	backend := filepath.Join(filepath.Dir(st.Dir), "backend.hcl")
 
 	dir := filepath.Join(t.TempDir(), "legacy")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -67,7 +65,7 @@ func newLegacyStack(t *testing.T) *legacyStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Init(ctx, backend); err != nil {
+	if err := r.Init(ctx, backendFile(st)); err != nil {
 		t.Fatal(err)
 	}
 	testbed.DropProviderHashes(t, dir)
@@ -76,12 +74,21 @@ func newLegacyStack(t *testing.T) *legacyStack {
 	}
 	return &legacyStack{
 		liveStack: &liveStack{emu: emu, st: st, cfg: emu.AWSConfig(t)},
-		backend:   backend,
-		config:    filepath.Join(testbed.RepoRoot(t), "jitsictl.yaml"),
+		config:    shippedConfig(t),
 	}
 }
 
-func (l *legacyStack) deploy(t *testing.T, env map[string]string, args ...string) cliRun {
+// shippedConfig is the repository's jitsictl.yaml.
+func shippedConfig(t *testing.T) string {
+	return filepath.Join(testbed.RepoRoot(t), "jitsictl.yaml")
+}
+
+// backendFile is the backend configuration testbed wrote beside the stack.
+func backendFile(st *testbed.Stack) string {
+	return filepath.Join(filepath.Dir(st.Dir), "backend.hcl")
+}
+
+func (l *liveStack) deploy(t *testing.T, env map[string]string, args ...string) cliRun {
 	t.Helper()
 	r := l.jitsictl(t, env, true, append(append([]string{"deploy"}, args...), "--dir", l.st.Dir)...)
 	// As an Actions step, errors and notices are workflow commands on stdout; terraform's
@@ -108,7 +115,7 @@ func (l *legacyStack) readable(t *testing.T, names []string) []string {
 	return got
 }
 
-func (l *legacyStack) service(t *testing.T) (taskDef string, desired int32) {
+func (l *liveStack) service(t *testing.T) (taskDef string, desired int32) {
 	t.Helper()
 	out, err := ecs.NewFromConfig(l.cfg).DescribeServices(context.Background(), &ecs.DescribeServicesInput{Cluster: aws.String("jitsi"), Services: []string{"jitsi"}})
 	if err != nil || len(out.Services) != 1 {
@@ -152,9 +159,10 @@ func readReviewed(t *testing.T, dir string) stage.Reviewed {
 
 // The seed's migration, run the way an operator would: plan on the pull request (with
 // the sticky comment), a refused apply of a changed configuration, a refused policy,
-// stage 1 alone, then the remaining stages; a failed stage and its rollback; and a deploy
-// while a session is open. The subtests share one moto and one stack (each apply on moto
-// takes about a minute), so they run in order and each depends on the one before.
+// stage 1 alone, then the remaining stages. The subtests share one moto and one stack
+// (each apply on moto takes about a minute), so they run in order and each depends on the
+// one before. A failed stage with its rollback, and a deploy during an open session, run
+// on TestVerifyCostAndDeployOnMoto's stack: this test is the package's longest.
 func TestDeployMigrationOnMoto(t *testing.T) {
 	t.Parallel() // on a moto of its own: the longest test here overlaps the others
 	l := newLegacyStack(t)
@@ -372,28 +380,35 @@ func TestDeployMigrationOnMoto(t *testing.T) {
 		}
 	})
 
-	t.Run("a failed stage keeps earlier stages and rollback converges", func(t *testing.T) {
-		repo := filepath.Dir(l.st.Dir)
-		git := func(args ...string) {
-			t.Helper()
-			cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"}, args...)...)
-			if b, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("git %v: %v\n%s", args, err, b)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(repo, ".gitignore"), []byte(".terraform/\n*.log\n*.hcl\nlegacy/\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		git("init", "-q", "-b", "main")
-		git("add", "-A")
-		git("commit", "-qm", "v1")
-		edit(t, filepath.Join(l.st.Dir, "secrets.tf"), "Comma-separated public IPs JVB advertises", "Public IPs JVB advertises")
-		edit(t, filepath.Join(l.st.Dir, "variables.tf"), "default     = 4096", "default     = 2048")
-		git("commit", "-qam", "v2")
+}
 
-		// Stage 2 expects the service untouched, which a new task size cannot satisfy.
-		cfg := filepath.Join(t.TempDir(), "jitsictl.yaml")
-		if err := os.WriteFile(cfg, []byte(`deploy:
+// testFailedStageAndRollback: a stage whose check fails stops the deploy with the earlier
+// stages applied and says how to roll back; the rollback is planned (a hash, like a pull
+// request's plan) and then applied exactly as planned. It runs on the live stack of
+// TestVerifyCostAndDeployOnMoto (the current configuration, applied, a session open):
+// on the migration's stack it lengthened that test, the suite's longest, by a quarter.
+func testFailedStageAndRollback(t *testing.T, l *liveStack) {
+	repo := filepath.Dir(l.st.Dir)
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"}, args...)...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, b)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(repo, ".gitignore"), []byte(".terraform/\n*.log\n*.hcl\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "-A")
+	git("commit", "-qm", "v1")
+	edit(t, filepath.Join(l.st.Dir, "secrets.tf"), "Comma-separated public IPs JVB advertises", "Public IPs JVB advertises")
+	edit(t, filepath.Join(l.st.Dir, "variables.tf"), "default     = 4096", "default     = 2048")
+	git("commit", "-qam", "v2")
+
+	// Stage 2 expects the service untouched, which a new task size cannot satisfy.
+	cfg := filepath.Join(t.TempDir(), "jitsictl.yaml")
+	if err := os.WriteFile(cfg, []byte(`deploy:
   stages:
     - name: params
       targets: [aws_ssm_parameter.advertise_ips]
@@ -406,96 +421,98 @@ func TestDeployMigrationOnMoto(t *testing.T) {
     - name: everything
       allow: [create, update, replace, delete]
 `), 0o644); err != nil {
-			t.Fatal(err)
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	// A refreshing plan: the verify subtests before this one rewrote the advertised
+	// addresses' parameter outside Terraform (a new parameter version), drift that a
+	// pull request's plan without refresh does not see and the apply's refreshing
+	// re-plan rightly refuses as not the reviewed plan.
+	if r := l.deploy(t, nil, "plan", "--config", cfg, "--out", out); r.code != ExitOK {
+		t.Fatalf("plan exit %d\n%s", r.code, r.stderr)
+	}
+	r := l.deploy(t, nil, "apply", "--config", cfg, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
+	if r.code != ExitFailure {
+		t.Fatalf("apply exit %d, want stage 2 to fail\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"stage 2 (service) failed", "check service-unchanged", "Applied and left in place: stage 1 (params)", "jitsictl deploy rollback --ref HEAD~1", "jitsictl deploy restore-state s3://" + l.st.Bucket + "/"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("failure report lacks %q:\n%s", want, r.stderr)
 		}
-		out := t.TempDir()
-		// Planned as a pull request plans (no refresh): what is tested here is the apply,
-		// which refreshes and re-plans every stage against these hashes anyway.
-		if r := l.deploy(t, nil, "plan", "--refresh=false", "--config", cfg, "--out", out); r.code != ExitOK {
-			t.Fatalf("plan exit %d\n%s", r.code, r.stderr)
-		}
-		r := l.deploy(t, nil, "apply", "--config", cfg, "--out", out, "--reviewed", filepath.Join(out, stage.ReviewedFile))
-		if r.code != ExitFailure {
-			t.Fatalf("apply exit %d, want stage 2 to fail\n%s", r.code, r.stderr)
-		}
-		for _, want := range []string{"stage 2 (service) failed", "check service-unchanged", "Applied and left in place: stage 1 (params)", "jitsictl deploy rollback --ref HEAD~1", "jitsictl deploy restore-state s3://" + l.st.Bucket + "/"} {
-			if !strings.Contains(r.stderr, want) {
-				t.Errorf("failure report lacks %q:\n%s", want, r.stderr)
-			}
-		}
-		if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Public IPs JVB advertises") {
-			t.Errorf("stage 1 was not left applied: description %q", d)
-		}
+	}
+	if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Public IPs JVB advertises") {
+		t.Errorf("stage 1 was not left applied: description %q", d)
+	}
 
-		// The rollback is planned (a hash, like a pull request's plan) and then applied
-		// exactly as planned.
-		rb := t.TempDir()
-		r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", l.backend, "--out", rb)
-		if r.code != ExitOK {
-			t.Fatalf("rollback plan exit %d\n%s", r.code, r.stderr)
-		}
-		if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Public IPs JVB advertises") {
-			t.Errorf("planning the rollback changed the description to %q", d)
-		}
-		rev, err := stage.ReadReviewed(filepath.Join(rb, stage.ReviewedFile))
-		if err != nil || rev.Stages["rollback"] == "" {
-			t.Fatalf("rollback plan wrote no hash: %v %+v", err, rev)
-		}
-		r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", l.backend, "--out", rb, "--reviewed", filepath.Join(rb, stage.ReviewedFile))
-		if r.code != ExitOK {
-			t.Fatalf("rollback apply exit %d\n%s", r.code, r.stderr)
-		}
-		if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Comma-separated") {
-			t.Errorf("rollback left the description %q", d)
-		}
-		if cpu := l.taskCPU(t); cpu != "4096" {
-			t.Errorf("rollback left the task at %s CPU units", cpu)
-		}
-		git("checkout", "-q", "HEAD~1", "--", ".")
-	})
+	// The rollback is planned (a hash, like a pull request's plan) and then applied
+	// exactly as planned.
+	rb := t.TempDir()
+	r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", backendFile(l.st), "--out", rb)
+	if r.code != ExitOK {
+		t.Fatalf("rollback plan exit %d\n%s", r.code, r.stderr)
+	}
+	if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Public IPs JVB advertises") {
+		t.Errorf("planning the rollback changed the description to %q", d)
+	}
+	rev, err := stage.ReadReviewed(filepath.Join(rb, stage.ReviewedFile))
+	if err != nil || rev.Stages["rollback"] == "" {
+		t.Fatalf("rollback plan wrote no hash: %v %+v", err, rev)
+	}
+	r = l.deploy(t, nil, "rollback", "--ref", "HEAD~1", "--backend-config", backendFile(l.st), "--out", rb, "--reviewed", filepath.Join(rb, stage.ReviewedFile))
+	if r.code != ExitOK {
+		t.Fatalf("rollback apply exit %d\n%s", r.code, r.stderr)
+	}
+	if d := l.paramDescription(t, "/jitsi/session/advertise-ips"); !strings.HasPrefix(d, "Comma-separated") {
+		t.Errorf("rollback left the description %q", d)
+	}
+	if cpu := l.taskCPU(t); cpu != "4096" {
+		t.Errorf("rollback left the task at %s CPU units", cpu)
+	}
+	git("checkout", "-q", "HEAD~1", "--", ".")
+}
 
-	t.Run("a deploy during an open session keeps the NLB", func(t *testing.T) {
-		l.st.Apply(t, tf.Vars{"nlb_enabled": true})
-		nlb := l.st.Outputs(t).NLBArn
-		if nlb == "" {
-			t.Fatal("no NLB after applying with nlb_enabled")
-		}
-		if _, err := l.store().Save(context.Background(), session.Record{State: session.StateOpen}, ""); err != nil {
-			t.Fatal(err)
-		}
-		out := t.TempDir()
-		// The last stage only: it is the full plan, the one that could destroy the NLB.
-		// Every stage's plan gets the same nlb_enabled from the record, and stages 1 and
-		// 2 are -target subsets of this plan (the migration above plans and applies all
-		// three), so planning them here again would show nothing more.
-		const last = "everything"
-		// Through actions/deploy's entry point, inputs as the action maps them.
-		r := l.jitsictl(t, map[string]string{
-			"INPUT_COMMAND": "plan", "INPUT_OUT": out, "INPUT_CONFIG": l.config, "INPUT_WORKING-DIRECTORY": l.st.Dir,
-			"INPUT_STAGE": last,
-			// As plan.yml plans a pull request while a session is open; the apply below
-			// refreshes and must match it.
-			"INPUT_REFRESH": "false",
-		}, true, "gha", "deploy")
-		r.stderr = r.stdout + r.stderr
-		if r.code != ExitOK || r.outputs["destroys"] != "0" || r.outputs["has-changes"] != "false" {
-			t.Fatalf("plan exit %d, outputs %v\n%s", r.code, r.outputs, r.stderr)
-		}
-		if !strings.Contains(r.stderr, "nlb_enabled = true") {
-			t.Errorf("plan did not say it keeps the session's NLB:\n%s", r.stderr)
-		}
-		r = l.deploy(t, nil, "apply", "--config", l.config, "--out", out, "--stage", last, "--reviewed", filepath.Join(out, stage.ReviewedFile))
-		if r.code != ExitOK {
-			t.Fatalf("apply exit %d\n%s", r.code, r.stderr)
-		}
-		if !strings.Contains(r.stderr, "final full plan done in") {
-			t.Errorf("apply did not run the closing full plan (with the session's NLB kept):\n%s", r.stderr)
-		}
-		lbs, err := elb.NewFromConfig(l.cfg).DescribeLoadBalancers(context.Background(), &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{nlb}})
-		if err != nil || len(lbs.LoadBalancers) != 1 {
-			t.Errorf("the session's NLB is gone after a deploy: %v", err)
-		}
-	})
+// testDeployDuringOpenSession: a deploy while a session is open plans and applies with
+// the session's NLB kept.
+func testDeployDuringOpenSession(t *testing.T, l *liveStack) {
+	nlb := l.st.Outputs(t).NLBArn
+	if nlb == "" {
+		t.Fatal("the live stack has no NLB")
+	}
+	if v, err := l.store().Load(context.Background()); err != nil || v.State != session.StateOpen {
+		t.Fatalf("the live stack's session record: %+v, %v; want an open session", v.Record, err)
+	}
+	out := t.TempDir()
+	// The last stage only: it is the full plan, the one that could destroy the NLB.
+	// Every stage's plan gets the same nlb_enabled from the record, and stages 1 and
+	// 2 are -target subsets of this plan (the migration test plans and applies all
+	// three), so planning them here again would show nothing more.
+	const last = "everything"
+	// Through actions/deploy's entry point, inputs as the action maps them.
+	r := l.jitsictl(t, map[string]string{
+		"INPUT_COMMAND": "plan", "INPUT_OUT": out, "INPUT_CONFIG": shippedConfig(t), "INPUT_WORKING-DIRECTORY": l.st.Dir,
+		"INPUT_STAGE": last,
+		// As plan.yml plans a pull request while a session is open; the apply below
+		// refreshes and must match it.
+		"INPUT_REFRESH": "false",
+	}, true, "gha", "deploy")
+	r.stderr = r.stdout + r.stderr
+	if r.code != ExitOK || r.outputs["destroys"] != "0" || r.outputs["has-changes"] != "false" {
+		t.Fatalf("plan exit %d, outputs %v\n%s", r.code, r.outputs, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "nlb_enabled = true") {
+		t.Errorf("plan did not say it keeps the session's NLB:\n%s", r.stderr)
+	}
+	r = l.deploy(t, nil, "apply", "--config", shippedConfig(t), "--out", out, "--stage", last, "--reviewed", filepath.Join(out, stage.ReviewedFile))
+	if r.code != ExitOK {
+		t.Fatalf("apply exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "final full plan done in") {
+		t.Errorf("apply did not run the closing full plan (with the session's NLB kept):\n%s", r.stderr)
+	}
+	lbs, err := elb.NewFromConfig(l.cfg).DescribeLoadBalancers(context.Background(), &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{nlb}})
+	if err != nil || len(lbs.LoadBalancers) != 1 {
+		t.Errorf("the session's NLB is gone after a deploy: %v", err)
+	}
 }
 
 func edit(t *testing.T, path, old, new string) {
@@ -513,7 +530,7 @@ func edit(t *testing.T, path, old, new string) {
 	}
 }
 
-func (l *legacyStack) paramDescription(t *testing.T, name string) string {
+func (l *liveStack) paramDescription(t *testing.T, name string) string {
 	t.Helper()
 	out, err := ssm.NewFromConfig(l.cfg).DescribeParameters(context.Background(), &ssm.DescribeParametersInput{
 		ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Name"), Values: []string{name}}},
@@ -524,7 +541,7 @@ func (l *legacyStack) paramDescription(t *testing.T, name string) string {
 	return aws.ToString(out.Parameters[0].Description)
 }
 
-func (l *legacyStack) taskCPU(t *testing.T) string {
+func (l *liveStack) taskCPU(t *testing.T) string {
 	t.Helper()
 	td, _ := l.service(t)
 	out, err := ecs.NewFromConfig(l.cfg).DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(td)})

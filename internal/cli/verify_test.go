@@ -189,9 +189,10 @@ func merge(ms ...map[string]string) map[string]string {
 	return out
 }
 
-// These subtests share one applied stack (an apply on moto takes about a
-// minute) and one moto, so they run one after another.
-func TestVerifyAndCostOnMoto(t *testing.T) {
+// These subtests share one applied stack with an open session (an apply on
+// moto takes about a minute) and one moto, so they run one after another: the
+// read-only ones first, then the deploys, then the close.
+func TestVerifyCostAndDeployOnMoto(t *testing.T) {
 	// Parallel with the deploy test (which has a moto of its own); the tests
 	// that reset the shared moto are sequential, so they finish before this starts.
 	t.Parallel()
@@ -438,6 +439,14 @@ func TestVerifyAndCostOnMoto(t *testing.T) {
 	})
 
 	// Last: this removes the NLB.
+	rolledBack := t.Run("a failed stage keeps earlier stages and rollback converges", func(t *testing.T) { testFailedStageAndRollback(t, l) })
+	t.Run("a deploy during an open session keeps the NLB", func(t *testing.T) {
+		if !rolledBack {
+			t.Skip("not run: the stack was not rolled back to the shipped configuration (see the failed subtest)")
+		}
+		testDeployDuringOpenSession(t, l)
+	})
+
 	t.Run("session close prices the session it closed", func(t *testing.T) {
 		r := l.jitsictl(t, nil, true, "session", "close", "--now", "--dir", l.st.Dir)
 		if r.code != ExitOK {
