@@ -38,12 +38,7 @@ var (
 func publishRelease(t *testing.T, r *runner, gh *fakegithub.Server) {
 	t.Helper()
 	script := filepath.Join(r.ws, "scripts", "release.sh")
-	distOnce.Do(func() {
-		var sha []byte
-		if sha, distErr = exec.Command("git", "-C", r.ws, "rev-parse", "HEAD").Output(); distErr == nil {
-			distDir, distOut, distErr = buildActRelease(testbed.RepoRoot(t), strings.TrimSpace(string(sha)))
-		}
-	})
+	buildRelease(testbed.RepoRoot(t), r.ws)
 	if distErr != nil {
 		t.Fatalf("build the release for the act runs: %v\n%s", distErr, distOut)
 	}
@@ -58,6 +53,17 @@ func publishRelease(t *testing.T, r *runner, gh *fakegithub.Server) {
 		t.Fatalf("git tag: %v\n%s", err, out)
 	}
 	r.actEnv["GITHUB_SERVER_URL"] = gh.ServerURL()
+}
+
+// buildRelease builds the release from root once per test binary, stamped with the
+// commit of the workspace ws; callers after the first wait for that build.
+func buildRelease(root, ws string) {
+	distOnce.Do(func() {
+		var sha []byte
+		if sha, distErr = exec.Command("git", "-C", ws, "rev-parse", "HEAD").Output(); distErr == nil {
+			distDir, distOut, distErr = buildActRelease(root, strings.TrimSpace(string(sha)))
+		}
+	})
 }
 
 const releaseToken = "ghs_releasetoken"

@@ -58,20 +58,6 @@ func newBed(t *testing.T) *bed {
 	tool(t, "act", "go install github.com/nektos/act@v0.2.89") // before the minute-long apply
 	b := &bed{emu: testbed.Moto(t)}
 	b.st = testbed.NewStack(t, b.emu)
-	b.st.Apply(t, tf.Vars{"nlb_enabled": false}) // idle, as a deploy leaves it
-	b.out = b.st.Outputs(t)
-	b.cfg = b.emu.AWSConfig(t)
-	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: session.RecordKey(b.st.Key)}
-	// Each poll is two or three requests to moto for as long as the test runs (many
-	// minutes): once a second keeps that cheap, and a task still starts within a second
-	// of a session asking for it.
-	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: time.Second})
-	serveSession(t)
-
-	b.gh = fakegithub.New(t)
-	b.gh.AddToken(botToken, "github-actions[bot]", fakegithub.ReadWrite)
-	b.gh.AddWorkflow(owner, repo, reaperFile, fakegithub.WorkflowDisabled) // idle: the reaper sleeps
-
 	// The user commits terraform/backend.hcl; this one names the emulator's
 	// state bucket, the object testbed's stack lives in.
 	backend := fmt.Sprintf("bucket = %q\nkey = %q\nregion = %q\nuse_lockfile = true\nencrypt = true\nuse_path_style = true\n",
@@ -92,6 +78,23 @@ func newBed(t *testing.T) *bed {
 	ws, sha := workspace(t, map[string]string{"terraform/backend.hcl": backend, "terraform/.gitignore": strings.Join(keep, "\n")})
 	b.sha = sha
 	b.arts = t.TempDir()
+
+	// The release build (a minute or more of linking on a busy machine) overlaps the
+	// stack's apply; publishRelease below waits for it.
+	go buildRelease(testbed.RepoRoot(t), ws)
+	b.st.Apply(t, tf.Vars{"nlb_enabled": false}) // idle, as a deploy leaves it
+	b.out = b.st.Outputs(t)
+	b.cfg = b.emu.AWSConfig(t)
+	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: session.RecordKey(b.st.Key)}
+	// Each poll is two or three requests to moto for as long as the test runs (many
+	// minutes): once a second keeps that cheap, and a task still starts within a second
+	// of a session asking for it.
+	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: time.Second})
+	serveSession(t)
+
+	b.gh = fakegithub.New(t)
+	b.gh.AddToken(botToken, "github-actions[bot]", fakegithub.ReadWrite)
+	b.gh.AddWorkflow(owner, repo, reaperFile, fakegithub.WorkflowDisabled) // idle: the reaper sleeps
 
 	b.act = newRunner(t, ws, b.emu.URL, b.arts)
 	// The jobs' terraform attaches to the stack's provider process (testbed.StartProvider)
