@@ -31,7 +31,7 @@ import (
 // it and leaves its S3 state lock behind, as on a cancelled or crashed runner.
 var (
 	killSeed   = flag.Uint64("kill.seed", 0, "seed of the kill test's random kill points (0: from JITSICTL_KILL_SEED or the clock)")
-	killPoints = flag.Int("kill.points", 21, "kill points per run of the kill test")
+	killPoints = flag.Int("kill.points", 20, "kill points per run of the kill test")
 )
 
 // helperEnv makes the test binary act as jitsictl: open or close, exit 0 or 1.
