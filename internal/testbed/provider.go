@@ -10,12 +10,12 @@ import (
 )
 
 // StartProvider starts the AWS provider that terraform init installed in dir as a
-// long-running process (tf.StartProvider) and returns its reattach info
-// (TF_REATTACH_PROVIDERS): besides the CPU, a loaded machine no longer fails a command
+// long-running process (tf.StartProvider); its Reattach is TF_REATTACH_PROVIDERS'
+// value for the commands that use it. Besides the CPU, a loaded machine no longer fails a command
 // with "timeout while waiting for plugin to start" (Terraform gives a provider one
 // minute). env is the emulator's, on top of this process's environment. The provider
 // logs to provider.log beside dir and ends with the test.
-func StartProvider(t testing.TB, dir string, env []string) string {
+func StartProvider(t testing.TB, dir string, env []string) *tf.Provider {
 	t.Helper()
 	log, err := os.Create(filepath.Join(filepath.Dir(dir), "provider.log"))
 	if err != nil {
@@ -32,5 +32,5 @@ func StartProvider(t testing.TB, dir string, env []string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.Stop)
-	return p.Reattach
+	return p
 }

@@ -74,7 +74,7 @@ func NewStack(t testing.TB, e *Emulator) *Stack {
 		t.Fatal(err)
 	}
 	DropProviderHashes(t, dir)
-	s.Reattach = StartProvider(t, dir, e.Env())
+	s.Reattach = StartProvider(t, dir, e.Env()).Reattach
 	if s.Runner, err = tf.New(ctx, dir, append(opts, tf.WithReattach(s.Reattach))...); err != nil {
 		t.Fatal(err)
 	}

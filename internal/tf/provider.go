@@ -25,6 +25,7 @@ type Provider struct {
 	// Reattach is TF_REATTACH_PROVIDERS' value naming this process.
 	Reattach string
 	cmd      *exec.Cmd
+	schemas  *schemaCache
 	tmp      string // its TMPDIR
 	exited   chan struct{}
 }
@@ -89,7 +90,11 @@ func StartProvider(ctx context.Context, dir string, getenv func(string) string, 
 		close(p.exited)
 	}()
 	select {
-	case p.Reattach = <-found:
+	case reattach := <-found:
+		if p.schemas, p.Reattach, err = cacheSchemas(reattach, filepath.Join(tmp, "schemas.sock")); err != nil {
+			p.Stop()
+			return nil, fmt.Errorf("put a schema cache in front of the AWS provider: %w", err)
+		}
 		return p, nil
 	case <-p.exited:
 		os.RemoveAll(tmp)
@@ -103,9 +108,19 @@ func StartProvider(ctx context.Context, dir string, getenv func(string) string, 
 // Stop ends the provider (its whole process group), waits until it has
 // exited and removes its TMPDIR.
 func (p *Provider) Stop() {
+	if p.schemas != nil {
+		p.schemas.Stop()
+	}
 	procs.EndGroup(p.cmd.Process.Pid, time.Minute)
 	<-p.exited
 	_ = os.RemoveAll(p.tmp)
+}
+
+// SchemaCalls says how many provider-schema calls of Terraform commands the
+// provider answered (served) and how many of them it had to build (built): one
+// per process, the rest come from memory (see schemaCache).
+func (p *Provider) SchemaCalls() (served, built int64) {
+	return p.schemas.served.Load(), p.schemas.fetched.Load()
 }
 
 // tailBuffer keeps the last max bytes written to it.

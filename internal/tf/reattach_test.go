@@ -13,7 +13,8 @@ import (
 
 // With a reattach map, terraform uses the running provider and its environment:
 // here the provider holds the emulator's endpoint and terraform's own environment
-// a dead one, so a command succeeds only if it attached. jitsictl's Settings take
+// a dead one, so a command succeeds only if it attached. The provider builds its
+// schema once, for the first command. jitsictl's Settings take
 // the map from TF_REATTACH_PROVIDERS, as terraform itself does.
 func TestReattachUsesTheRunningProvider(t *testing.T) {
 	emu := testbed.Moto(t)
@@ -36,7 +37,8 @@ func TestReattachUsesTheRunningProvider(t *testing.T) {
 	if err := live.Init(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
-	info := testbed.StartProvider(t, dir, emu.Env())
+	provider := testbed.StartProvider(t, dir, emu.Env())
+	info := provider.Reattach
 
 	deadEnv := map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
 	for _, kv := range emu.Env() {
@@ -71,6 +73,12 @@ func TestReattachUsesTheRunningProvider(t *testing.T) {
 	}
 	if changed, err := fromEnv.Plan(ctx, nil, nil, ""); err != nil || changed {
 		t.Fatalf("plan with %s from the environment: changed=%v, %v; want the applied parameter, unchanged", tf.ReattachEnv, changed, err)
+	}
+
+	// The apply and the plan each asked for the provider's schema; the provider built
+	// it once, the second answer came from memory.
+	if served, built := provider.SchemaCalls(); served < 2 || built != 1 {
+		t.Errorf("schema calls: %d answered, %d built by the provider; want at least 2 answered and 1 built", served, built)
 	}
 
 	if _, err := tf.New(ctx, dir, tf.WithReattach("not json")); err == nil || !strings.Contains(err.Error(), tf.ReattachEnv) {
