@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jitsictl/jitsictl/internal/tf"
@@ -14,7 +15,9 @@ import (
 // value for the commands that use it. Besides the CPU, a loaded machine no longer fails a command
 // with "timeout while waiting for plugin to start" (Terraform gives a provider one
 // minute). env is the emulator's, on top of this process's environment. The provider
-// logs to provider.log beside dir and ends with the test.
+// logs to provider.log beside dir and ends with the test. It serves the schema of
+// the types the repository's Terraform files name (tf.TypesNamed), enough for any
+// of its configurations, stack or test data, in any order.
 func StartProvider(t testing.TB, dir string, env []string) *tf.Provider {
 	t.Helper()
 	log, err := os.Create(filepath.Join(filepath.Dir(dir), "provider.log"))
@@ -27,10 +30,25 @@ func StartProvider(t testing.TB, dir string, env []string) *tf.Provider {
 		k, v, _ := strings.Cut(kv, "=")
 		vars[k] = v
 	}
-	p, err := tf.StartProvider(Context(t), dir, func(k string) string { return vars[k] }, log)
+	types, err := repoTypes(RepoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tf.StartProvider(Context(t), dir, func(k string) string { return vars[k] }, log, types)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.Stop)
 	return p
 }
+
+// repoTypes is tf.TypesNamed of the repository, read once per test binary.
+var repoTypes = func() func(root string) (tf.TypeSet, error) {
+	var once sync.Once
+	var types tf.TypeSet
+	var err error
+	return func(root string) (tf.TypeSet, error) {
+		once.Do(func() { types, err = tf.TypesNamed(root) })
+		return types, err
+	}
+}()

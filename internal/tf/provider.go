@@ -39,7 +39,11 @@ var providerEnvKeys = append([]string{"PATH", "HOME", "GOGC"}, childEnvKeys...)
 // StartProvider starts the AWS provider that terraform init installed in dir
 // with -debug and waits until it names its reattach info. It lives until Stop
 // or until this process dies (procs.OwnGroup). Its own output goes to log.
-func StartProvider(ctx context.Context, dir string, getenv func(string) string, log io.Writer) (*Provider, error) {
+// Terraform commands attached to it see only the types in serve (TypesNamed of
+// every configuration they will run), or the whole schema when serve is nil: a
+// command on a configuration declaring any other type fails with Terraform's
+// "The provider hashicorp/aws does not support resource type".
+func StartProvider(ctx context.Context, dir string, getenv func(string) string, log io.Writer, serve TypeSet) (*Provider, error) {
 	bins, _ := filepath.Glob(filepath.Join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws", "*", "*", "terraform-provider-aws*"))
 	if len(bins) != 1 {
 		return nil, fmt.Errorf("want one AWS provider installed under %s/.terraform (run terraform init first), found %v", dir, bins)
@@ -91,7 +95,7 @@ func StartProvider(ctx context.Context, dir string, getenv func(string) string, 
 	}()
 	select {
 	case reattach := <-found:
-		if p.schemas, p.Reattach, err = cacheSchemas(reattach, filepath.Join(tmp, "schemas.sock")); err != nil {
+		if p.schemas, p.Reattach, err = cacheSchemas(reattach, filepath.Join(tmp, "schemas.sock"), serve, out); err != nil {
 			p.Stop()
 			return nil, fmt.Errorf("put a schema cache in front of the AWS provider: %w", err)
 		}
@@ -121,6 +125,13 @@ func (p *Provider) Stop() {
 // per process, the rest come from memory (see schemaCache).
 func (p *Provider) SchemaCalls() (served, built int64) {
 	return p.schemas.served.Load(), p.schemas.fetched.Load()
+}
+
+// SchemaTypes says how many types the last schema answer the provider built held
+// after trimming to StartProvider's serve (kept) and before (total); 0, 0 without
+// serve.
+func (p *Provider) SchemaTypes() (kept, total int64) {
+	return p.schemas.kept.Load(), p.schemas.total.Load()
 }
 
 // tailBuffer keeps the last max bytes written to it.

@@ -81,6 +81,13 @@ func TestReattachUsesTheRunningProvider(t *testing.T) {
 		t.Errorf("schema calls: %d answered, %d built by the provider; want at least 2 answered and 1 built", served, built)
 	}
 
+	// The answer held the repository's types (testbed.StartProvider), among them
+	// this configuration's aws_ssm_parameter, or the apply above would have failed;
+	// not the provider's other types.
+	if kept, total := provider.SchemaTypes(); kept == 0 || kept > 200 || total < 1000 {
+		t.Errorf("schema answer: %d of the provider's %d types; want the repository's few dozen of more than a thousand", kept, total)
+	}
+
 	if _, err := tf.New(ctx, dir, tf.WithReattach("not json")); err == nil || !strings.Contains(err.Error(), tf.ReattachEnv) {
 		t.Fatalf("an invalid reattach map: %v; want an error naming %s", err, tf.ReattachEnv)
 	}

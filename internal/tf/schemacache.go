@@ -20,7 +20,9 @@ import (
 // Every Terraform command that loads providers asks for the whole schema; the AWS
 // provider builds its 13.6 MB answer anew each time, about 0.4 CPU-s measured on a
 // 2-core machine, and the answer cannot change while the process lives. Every other
-// call, streams included, passes through unchanged as raw bytes.
+// call, streams included, passes through unchanged as raw bytes. Given the types
+// the configurations name (keep), it answers with only those (trimSchema): the rest
+// cost Terraform CPU on every command and cannot be used by it.
 type schemaCache struct {
 	srv *grpc.Server
 	up  *grpc.ClientConn
@@ -28,7 +30,11 @@ type schemaCache struct {
 	mu      sync.Mutex
 	answers map[string][]byte // method + request -> response
 
+	keep TypeSet // nil: the whole schema
+	log  io.Writer
+
 	served, fetched atomic.Int64
+	kept, total     atomic.Int64 // types in the last answer built, and in the provider's
 }
 
 // schemaMethods are the provider-schema calls of plugin protocols 5 and 6.
@@ -57,8 +63,9 @@ const maxMessage = 256 << 20
 
 // cacheSchemas starts a schemaCache on the unix socket sock in front of the
 // providers named in reattach (TF_REATTACH_PROVIDERS' JSON) and returns that JSON
-// pointing at the cache instead.
-func cacheSchemas(reattach, sock string) (*schemaCache, string, error) {
+// pointing at the cache instead. With keep, its answers hold only those types; it
+// says how many in log.
+func cacheSchemas(reattach, sock string, keep TypeSet, log io.Writer) (*schemaCache, string, error) {
 	var providers map[string]map[string]any
 	if err := json.Unmarshal([]byte(reattach), &providers); err != nil {
 		return nil, "", fmt.Errorf("read the provider's %s: %w", ReattachEnv, err)
@@ -91,7 +98,7 @@ func cacheSchemas(reattach, sock string) (*schemaCache, string, error) {
 		up.Close()
 		return nil, "", err
 	}
-	c := &schemaCache{up: up, answers: map[string][]byte{}}
+	c := &schemaCache{up: up, answers: map[string][]byte{}, keep: keep, log: log}
 	c.srv = grpc.NewServer(grpc.UnknownServiceHandler(c.handle), grpc.ForceServerCodec(rawCodec{}),
 		grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
 	go func() { _ = c.srv.Serve(l) }()
@@ -141,6 +148,17 @@ func (c *schemaCache) schema(ctx context.Context, method string, ss grpc.ServerS
 		}
 		c.fetched.Add(1)
 		answer = resp.b
+		if c.keep != nil {
+			trimmed, kept, total, err := trimSchema(answer, c.keep)
+			if err != nil {
+				return err
+			}
+			c.kept.Store(int64(kept))
+			c.total.Store(int64(total))
+			fmt.Fprintf(c.log, "jitsictl schema cache: answering %s with %d of the provider's %d types (%d of %d bytes), those the configurations name\n",
+				method, kept, total, len(trimmed), len(answer))
+			answer = trimmed
+		}
 		c.mu.Lock()
 		c.answers[key] = answer
 		c.mu.Unlock()
