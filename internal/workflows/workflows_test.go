@@ -38,9 +38,9 @@ const (
 	deployRole  = "arn:aws:iam::123456789012:role/jitsictl-deploy"
 )
 
-// bed is the stack applied to moto once, the ECS scheduler stand-in, the
-// session's addresses served on loopback, the fake GitHub API and act set up
-// to run the repository's workflows against them.
+// bed is a moto of its own with the stack applied once, the ECS scheduler
+// stand-in, the fake GitHub API and act set up to run the repository's
+// workflows against them (serveSession answers for the session's addresses).
 type bed struct {
 	emu   *testbed.Emulator
 	st    *testbed.Stack
@@ -56,7 +56,7 @@ type bed struct {
 func newBed(t *testing.T) *bed {
 	t.Helper()
 	tool(t, "act", "go install github.com/nektos/act@v0.2.89") // before the minute-long apply
-	b := &bed{emu: testbed.Moto(t)}
+	b := &bed{emu: testbed.PrivateMoto(t)} // each bed its own: both apply the stack as the default project
 	b.st = testbed.NewStack(t, b.emu)
 	// The user commits terraform/backend.hcl; this one names the emulator's
 	// state bucket, the object testbed's stack lives in.
@@ -90,7 +90,6 @@ func newBed(t *testing.T) *bed {
 	// minutes): once a second keeps that cheap, and a task still starts within a second
 	// of a session asking for it.
 	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: time.Second})
-	serveSession(t)
 
 	b.gh = fakegithub.New(t)
 	b.gh.AddToken(botToken, "github-actions[bot]", fakegithub.ReadWrite)
@@ -154,11 +153,27 @@ func requireSuccess(t *testing.T, r actRun) {
 	}
 }
 
-// The workflows share one applied stack and one moto, so they run one after
-// another in the order a user would press the buttons.
+// The workflows run on two beds side by side, each its own moto and applied
+// stack: the session buttons in the order a user presses them, and the scheduled
+// reap of an expired session followed by a pull request's plan and its deploy.
+// One chain of all of them on one bed was the suite's longest package.
 func TestWorkflowsWithAct(t *testing.T) {
-	b := newBed(t)
+	// One per network namespace, for both beds: moto gives each bed's session
+	// addresses on loopback.
+	serveSession(t)
+	t.Run("session buttons", func(t *testing.T) {
+		t.Parallel()
+		testSessionButtons(t, newBed(t))
+	})
+	t.Run("reap, plan and deploy", func(t *testing.T) {
+		t.Parallel()
+		testReapPlanDeploy(t, newBed(t))
+	})
+}
 
+// testSessionButtons opens, extends and closes a session with session.yml, then
+// runs the reaper with nothing to reap.
+func testSessionButtons(t *testing.T, b *bed) {
 	opened := t.Run("session.yml open", func(t *testing.T) {
 		// A public repository: the links must appear nowhere a stranger can read.
 		r := b.act.run(t, "workflow_dispatch", "session.yml", "--eventpath", b.event(t, "dispatch_public.json"),
@@ -265,7 +280,12 @@ func TestWorkflowsWithAct(t *testing.T) {
 	})
 
 	t.Run("scale-down.yml finds nothing and disables itself", func(t *testing.T) { testReapFindsNothing(t, b) })
+}
 
+// testReapPlanDeploy closes an expired session with the scheduled reaper, then
+// comments a pull request's plan with plan.yml and applies the merged change
+// with deploy.yml.
+func testReapPlanDeploy(t *testing.T, b *bed) {
 	t.Run("scale-down.yml on schedule closes an expired session", func(t *testing.T) {
 		b.openExpired(t)
 		schedule := filepath.Join(mustAbs(t, "testdata/events"), "schedule.json")
