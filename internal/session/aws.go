@@ -26,12 +26,13 @@ type TagSweeper struct {
 	Options  []sweep.Option
 }
 
-// Sweep finds and deletes; it says what it removed.
-func (s TagSweeper) Sweep(ctx context.Context) (string, error) {
+// Sweep finds and deletes all but keep; it says what it removed.
+func (s TagSweeper) Sweep(ctx context.Context, keep ...string) (string, error) {
 	inv, err := sweep.Find(ctx, s.APIs, s.Project)
 	if err != nil {
 		return "", err
 	}
+	inv = inv.Except(keep...)
 	if inv.Empty() {
 		return "", nil
 	}

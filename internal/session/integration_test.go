@@ -107,7 +107,7 @@ func TestSessions(t *testing.T) {
 		{{"s-conc", testConcurrentOpensGiveOneSession, false}, kill.chain(2)},
 		{{"s-guard", testGuardEndsSession, false}, crashAfter("commit")},
 		{{"s-lingerx", testLingerCrashes, false}, crashAfter("task")},
-		{{"s-reap", testReap, false}, crashAfter("targets")},
+		{{"s-reap", testReap, false}, crashAfter("targets"), {"s-orphan", testResumeSweepsOrphanedNLB, false}},
 	}
 	for i, lane := range lanes {
 		project := fmt.Sprintf("s-lane-%d", i)

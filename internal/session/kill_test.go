@@ -105,6 +105,7 @@ type killPoint struct {
 	tries    int // closes that finished before their kill
 	killed   string
 	lockLeft bool
+	output   string // what the killed run printed, shown when a later command of its chain fails
 }
 
 // killChain is one chain's kills, one after another on its lane's project,
@@ -185,6 +186,13 @@ func (k *killTest) chain(c int) scenario {
 		ch.project = e.out.Project
 		for n, p := range ch.points {
 			e.kill(t, fmt.Sprintf("%s-%d-killed", ch.project, n), p)
+			// A later command that fails where it should recover: say what
+			// the killed runs before it did.
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("killed run %d of the chain (%s, %s) had printed:\n%s", n+1, killPhases[p.phase].flow, p.killed, p.output)
+				}
+			})
 			// A killed run's lease must lapse before another run may take over.
 			time.Sleep(testLimits.Lease + 500*time.Millisecond)
 		}
@@ -204,7 +212,7 @@ func (e *env) kill(t *testing.T, owner string, p *killPoint) {
 	for try := 1; ; try++ {
 		landed, lock, code, out := e.helperKilledIn(t, ph.flow, owner, ph.step, p.after)
 		if landed != "" {
-			p.killed, p.lockLeft = landed, lock
+			p.killed, p.lockLeft, p.output = landed, lock, out
 			return
 		}
 		if ph.flow != "close" || code != 0 || try == 3 {
@@ -256,7 +264,8 @@ func (e *env) helper(t *testing.T, flow, owner string) (int, string) {
 // the kill landed and whether Terraform's lock was left behind. A kill never
 // comes much later than the step's end, so a killed open never commits. A
 // flow that ended before the kill (a close can finish within a poll of its
-// last apply) gives its exit code and output instead, with landed "".
+// last apply) gives its exit code instead, with landed "". Either way it
+// gives what the run printed.
 func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.Duration) (landed string, lockLeft bool, exit int, output string) {
 	t.Helper()
 	cmd, out := e.helperCmd(t, flow, owner)
@@ -311,7 +320,7 @@ func (e *env) helperKilledIn(t *testing.T, flow, owner, step string, after time.
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 		return "", false, cmd.ProcessState.ExitCode(), out.String()
 	}
-	return landed, e.lockExists(t), -1, ""
+	return landed, e.lockExists(t), -1, out.String()
 }
 
 // endOrphans ends what a killed run's Terraform left behind: terraform dies

@@ -67,8 +67,9 @@ type Finder interface {
 
 // Sweeper finds and removes session resources left outside Terraform's state.
 type Sweeper interface {
-	// Sweep deletes every tagged session resource and says what it removed ("" = nothing).
-	Sweep(ctx context.Context) (removed string, err error)
+	// Sweep deletes every tagged session resource but those whose ARN or
+	// allocation id is in keep, and says what it removed ("" = nothing).
+	Sweep(ctx context.Context, keep ...string) (removed string, err error)
 }
 
 // Traffic tells whether the NLB carried media recently (for idle reaping).

@@ -124,6 +124,8 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 
 func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) error {
 	reused := j.snapshot().Reopened
+	// Before this run's steps: did a run before it die inside the NLB apply?
+	orphansLikely := interrupted(j.snapshot().Steps, "load balancer")
 	if reused {
 		// First move the guard off the linger's end, so it cannot delete
 		// the NLB under the session being opened on it.
@@ -173,6 +175,11 @@ func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) erro
 			}
 			ctx, cancel := context.WithTimeout(ctx, m.Limits.NLB)
 			defer cancel()
+			if orphansLikely {
+				if err := m.sweepOrphans(ctx); err != nil {
+					return err
+				}
+			}
 			if err := m.apply(ctx, true, SessionTargets); err != nil {
 				return timeoutSays(ctx, err, "the NLB did not become active within %s", m.Limits.NLB)
 			}
@@ -275,6 +282,43 @@ func (m *Manager) rollback(ctx context.Context, j *journal, cause error) error {
 		return fmt.Errorf("open failed: %w; cleanup also failed (%v): run `jitsictl session close` to finish it", cause, err)
 	}
 	return fmt.Errorf("open failed: %w; everything it created was removed", cause)
+}
+
+// interrupted says whether a run of the step began and never finished: its
+// run died inside it.
+func interrupted(steps []Step, name string) bool {
+	for _, s := range steps {
+		if s.Name == name && s.Finished.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// sweepOrphans removes the session resources that exist but that Terraform's
+// state does not hold. A run killed inside the NLB apply leaves what AWS had
+// created before Terraform could record it (Terraform writes a resource to the
+// state only when its creation returns, and the NLB's waits for "active" take
+// minutes), and the provider refuses to create a load balancer or target group
+// whose name exists: "ELBv2 Load Balancer (...) already exists". What the state
+// holds is what the stack's outputs name; an output a killed apply left behind
+// the state only costs a recreate.
+func (m *Manager) sweepOrphans(ctx context.Context) error {
+	out, err := m.Stack.Outputs(ctx)
+	if err != nil {
+		return err
+	}
+	keep := append([]string{out.NLBArn}, out.EIPAllocationIDs...)
+	for _, arns := range []map[string]string{out.TargetGroupARNs, out.ListenerARNs} {
+		for _, arn := range arns {
+			keep = append(keep, arn)
+		}
+	}
+	removed, err := m.Sweeper.Sweep(ctx, keep...)
+	if removed != "" {
+		m.Reporter.Warnf("removed session resources an interrupted run created but Terraform did not record: %s", removed)
+	}
+	return err
 }
 
 func timeoutSays(ctx context.Context, err error, format string, args ...any) error {

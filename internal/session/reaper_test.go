@@ -48,7 +48,7 @@ func (s *switchLog) String() string {
 // noOrphans is a sweeper that finds nothing (the sweep itself is tested on moto in reap_test.go).
 type noOrphans struct{}
 
-func (noOrphans) Sweep(context.Context) (string, error) { return "", nil }
+func (noOrphans) Sweep(context.Context, ...string) (string, error) { return "", nil }
 
 // recordOnly is a manager whose only AWS part is the session record (on moto's S3):
 // enough for reap decisions, the reaper switch and lease waits.

@@ -128,7 +128,7 @@ func (f benchFinder) SessionTargetGroups(context.Context) ([]string, error) {
 	}
 	return []string{"arn:tg/jvb", "arn:tg/web"}, nil
 }
-func (f benchFinder) Sweep(context.Context) (string, error) { return "", nil }
+func (f benchFinder) Sweep(context.Context, ...string) (string, error) { return "", nil }
 func (f benchFinder) Exists(context.Context, string) (bool, error) {
 	f.c.mu.Lock()
 	defer f.c.mu.Unlock()
