@@ -56,7 +56,8 @@ type bed struct {
 func newBed(t *testing.T) *bed {
 	t.Helper()
 	tool(t, "act", "go install github.com/nektos/act@v0.2.89") // before the minute-long apply
-	b := &bed{emu: testbed.PrivateMoto(t)} // each bed its own: both apply the stack as the default project
+	// A moto for each bed: both apply the stack as the default project.
+	b := &bed{emu: testbed.PrivateMoto(t)}
 	b.st = testbed.NewStack(t, b.emu)
 	// The user commits terraform/backend.hcl; this one names the emulator's
 	// state bucket, the object testbed's stack lives in.
