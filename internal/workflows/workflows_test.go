@@ -87,10 +87,10 @@ func newBed(t *testing.T) *bed {
 	b.out = b.st.Outputs(t)
 	b.cfg = b.emu.AWSConfig(t)
 	b.store = session.Store{API: s3.NewFromConfig(b.cfg), Bucket: b.st.Bucket, Key: session.RecordKey(b.st.Key)}
-	// Each poll is two or three requests to moto for as long as the test runs (many
-	// minutes): once a second keeps that cheap, and a task still starts within a second
-	// of a session asking for it.
-	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: time.Second})
+	// Each poll is two or three requests to moto, in moto and in this race-instrumented
+	// binary, for as long as the bed lives (many minutes, mostly with nothing to do):
+	// every 3 s, as the session tests' scheduler; a task starts up to 3 s later.
+	testbed.StartECSSim(t, b.cfg, b.out.ClusterName, b.out.ServiceName, ecssim.Options{Poll: 3 * time.Second})
 
 	b.gh = fakegithub.New(t)
 	b.gh.AddToken(botToken, "github-actions[bot]", fakegithub.ReadWrite)
