@@ -89,8 +89,11 @@ mapfile -t others < <(go list ./... | grep -vxF "${long[@]/#/-e}" "${first[@]/#/
 rest=("${first[@]}" "${others[@]}")
 # -timeout is an outer bound for a loaded machine (the demo test alone ran 20 minutes beside
 # other suites); a stuck test fails a little before it, through testbed.Context.
-flags=(-race -count=1 -timeout 40m -parallel 8)
-go build -race ./... || die "the packages do not build"
+# -ldflags=-w: no DWARF in the ~45 race-enabled test binaries (no debugger reads it;
+# race reports and panics use the symbol table): a quarter less linking, ~2 CPU-s per
+# large binary.
+flags=(-race -ldflags=-w -count=1 -timeout 40m -parallel 8)
+go build -race -ldflags=-w ./... || die "the packages do not build"
 go test "${flags[@]}" -p "${#long[@]}" "$@" "${long[@]}" &
 long_pid=$!
 trap 'kill "$long_pid" 2>/dev/null || true' EXIT
