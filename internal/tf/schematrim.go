@@ -68,7 +68,7 @@ var typeMapFields = map[protowire.Number]bool{
 // own schema, provider_meta, functions, capabilities, diagnostics) stays as it
 // was, byte for byte. It also says how many types b had and how many it kept.
 // Terraform decodes every type of the answer for every command, ~1.4 CPU-s for
-// the AWS provider's ~1,600 types on a 2-core machine, whatever the
+// the AWS provider's 2,141 types on a 2-core machine, whatever the
 // configuration uses.
 func trimSchema(b []byte, keep TypeSet) (out []byte, kept, total int, err error) {
 	out = make([]byte, 0, len(b)/16)
