@@ -123,9 +123,10 @@ func (m *Manager) claimForOpen(ctx context.Context, o OpenOptions) (*journal, *R
 }
 
 func (m *Manager) openSteps(ctx context.Context, j *journal, o OpenOptions) error {
-	reused := j.snapshot().Reopened
+	before := j.snapshot()
+	reused := before.Reopened
 	// Before this run's steps: did a run before it die inside the NLB apply?
-	orphansLikely := interrupted(j.snapshot().Steps, "load balancer")
+	orphansLikely := interrupted(before.Steps, "load balancer")
 	if reused {
 		// First move the guard off the linger's end, so it cannot delete
 		// the NLB under the session being opened on it.
@@ -308,11 +309,9 @@ func (m *Manager) sweepOrphans(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	keep := append([]string{out.NLBArn}, out.EIPAllocationIDs...)
-	for _, arns := range []map[string]string{out.TargetGroupARNs, out.ListenerARNs} {
-		for _, arn := range arns {
-			keep = append(keep, arn)
-		}
+	keep := append(append([]string{out.NLBArn}, out.EIPAllocationIDs...), out.TargetGroups()...)
+	for _, arn := range out.ListenerARNs {
+		keep = append(keep, arn)
 	}
 	removed, err := m.Sweeper.Sweep(ctx, keep...)
 	if removed != "" {

@@ -10,7 +10,6 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
-	"github.com/jitsictl/jitsictl/internal/outputs"
 	"github.com/jitsictl/jitsictl/internal/sweep"
 )
 
@@ -52,7 +51,7 @@ func testResumeSweepsOrphanedNLB(t *testing.T, e *env) {
 	if rec.NLBArn == orphanLB {
 		t.Errorf("the session runs on the load balancer Terraform never recorded (%s)", orphanLB)
 	}
-	for _, tg := range mustOutputs(t, e).TargetGroups() {
+	for _, tg := range e.stack.Outputs(t).TargetGroups() {
 		if tg == orphanTG {
 			t.Errorf("the stack's target groups include the one Terraform never recorded (%s)", orphanTG)
 		}
@@ -90,13 +89,4 @@ func (e *env) createOrphanedNLB(t *testing.T) (lbARN, tgARN string) {
 		t.Fatalf("create the orphaned target group: %v", err)
 	}
 	return aws.ToString(lb.LoadBalancers[0].LoadBalancerArn), aws.ToString(tg.TargetGroups[0].TargetGroupArn)
-}
-
-func mustOutputs(t *testing.T, e *env) outputs.Outputs {
-	t.Helper()
-	o, err := e.stack.Runner.Outputs(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
 }
